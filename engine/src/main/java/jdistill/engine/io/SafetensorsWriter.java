@@ -170,6 +170,7 @@ public final class SafetensorsWriter {
 
   /** Streams the tensor's elements, row-major, through {@code staging} into the channel. */
   private static void writeTensor(FileChannel ch, Entry e, MemorySegment staging) throws IOException {
+    if (e.tensor.numel() == 0) return; // no bytes (and no layout to normalise)
     Tensor c;
     try (var g = GradMode.noGrad()) {
       c = e.tensor.contiguous();
