@@ -222,6 +222,7 @@ public final class Tensor {
 
   /** True when elements are laid out row-major without gaps from {@link #offset()}. */
   public boolean isContiguous() {
+    if (numel() == 0) return true;
     long expected = 1;
     for (int i = shape.length - 1; i >= 0; i--) {
       if (shape[i] == 1) continue;

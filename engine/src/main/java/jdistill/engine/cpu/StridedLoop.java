@@ -41,12 +41,10 @@ final class StridedLoop {
       }
     }
     if (r == 0) {
-      dims[0] = 1;
+      // a scalar or all-ones shape: one row of one element
+      dims = new int[] {1};
+      st = new int[k][1];
       r = 1;
-      if (rank == 0) {
-        dims = new int[] {1};
-        st = new int[k][1];
-      }
     }
     this.shape = java.util.Arrays.copyOf(dims, r);
     this.strides = new int[k][];
