@@ -1,6 +1,7 @@
 package jdistill.engine.cpu;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 
 /**
@@ -42,12 +43,12 @@ public final class Parallel {
   public static void forRange(int n, int grain, RangeBody body) {
     if (n <= 0) return;
     int g = Math.max(1, grain);
-    if (n <= g || threads() == 1 || java.util.concurrent.ForkJoinTask.getPool() == POOL && n <= 2 * g) {
+    if (n <= g || threads() == 1 || ForkJoinTask.getPool() == POOL && n <= 2 * g) {
       body.run(0, n);
       return;
     }
     int chunks = Math.min((n + g - 1) / g, threads() * 4);
-    if (java.util.concurrent.ForkJoinTask.getPool() == POOL) {
+    if (ForkJoinTask.getPool() == POOL) {
       new Chunk(body, 0, n, chunks).compute();
     } else {
       POOL.invoke(new Chunk(body, 0, n, chunks));

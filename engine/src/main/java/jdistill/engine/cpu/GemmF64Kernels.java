@@ -1,0 +1,198 @@
+package jdistill.engine.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The register-blocked fp64 micro-kernels of {@link Gemm}: each computes a tile of C of up to
+ * {@code MR} = 6 rows and {@code NR} = 2 vectors of columns, keeping the whole tile in registers
+ * while it runs over {@code kc} values of k.
+ *
+ * <p>A is read in place: row {@code r} of the tile is {@code a[ai + r * lda + p]}, p = 0..kc-1
+ * (the driver hands either the caller's row-major A or a packed copy of a transposed A). B is a
+ * packed panel: {@code bp[bi + p * NR + j]}, j = 0..NR-1, zero-padded past the matrix edge. Every
+ * accumulator starts at zero and takes the fused multiply-adds in increasing p; the tile is then
+ * added to C ({@code add}) or stored over it, so each element of C is computed the same way
+ * wherever its tile lies and whichever thread runs it. Only the first {@code w} columns are
+ * written (masked stores at the right edge).
+ *
+ * <p>The bodies are written out in full (one local per accumulator) so that C2 keeps the tile in
+ * vector registers; kernels for 4, 2 and 1 rows cover the bottom edge.
+ */
+final class GemmF64Kernels {
+
+  static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+  /** Lanes per vector. */
+  static final int L = S.length();
+  /** Rows per register tile. */
+  static final int MR = 6;
+  /** Columns per register tile (two vectors). */
+  static final int NR = 2 * L;
+
+  private GemmF64Kernels() {}
+
+  /** Runs the kernel for a tile of {@code rows} (1..MR) rows, splitting short tiles 4 + 2 + 1. */
+  static void tile(int rows, double[] a, int ai, int lda, double[] bp, int bi, int kc, double[] c, int ci, int ldc, int w, boolean add) {
+    if (rows == MR) {
+      kernel6(a, ai, lda, bp, bi, kc, c, ci, ldc, w, add);
+      return;
+    }
+    int r = 0;
+    if (rows - r >= 4) {
+      kernel4(a, ai, lda, bp, bi, kc, c, ci, ldc, w, add);
+      r += 4;
+    }
+    if (rows - r >= 2) {
+      kernel2(a, ai + r * lda, lda, bp, bi, kc, c, ci + r * ldc, ldc, w, add);
+      r += 2;
+    }
+    if (rows - r >= 1) {
+      kernel1(a, ai + r * lda, lda, bp, bi, kc, c, ci + r * ldc, ldc, w, add);
+    }
+  }
+
+  private static void store(DoubleVector v, double[] c, int i, boolean add) {
+    if (add) v = v.add(DoubleVector.fromArray(S, c, i));
+    v.intoArray(c, i);
+  }
+
+  private static void store(DoubleVector v, double[] c, int i, boolean add, VectorMask<Double> m) {
+    if (add) v = v.add(DoubleVector.fromArray(S, c, i, m));
+    v.intoArray(c, i, m);
+  }
+
+  /** C[6 x w] (+)= A[6 rows at ai, ai + lda, ...][kc] . Bpanel[kc x NR] (see class doc). */
+  static void kernel6(double[] a, int ai, int lda, double[] bp, int bi, int kc, double[] c, int ci, int ldc, int w, boolean add) {
+    DoubleVector c00 = DoubleVector.zero(S); DoubleVector c01 = DoubleVector.zero(S);
+    DoubleVector c10 = DoubleVector.zero(S); DoubleVector c11 = DoubleVector.zero(S);
+    DoubleVector c20 = DoubleVector.zero(S); DoubleVector c21 = DoubleVector.zero(S);
+    DoubleVector c30 = DoubleVector.zero(S); DoubleVector c31 = DoubleVector.zero(S);
+    DoubleVector c40 = DoubleVector.zero(S); DoubleVector c41 = DoubleVector.zero(S);
+    DoubleVector c50 = DoubleVector.zero(S); DoubleVector c51 = DoubleVector.zero(S);
+    int a0 = ai;
+    int a1 = ai + 1 * lda;
+    int a2 = ai + 2 * lda;
+    int a3 = ai + 3 * lda;
+    int a4 = ai + 4 * lda;
+    int a5 = ai + 5 * lda;
+    for (int p = 0; p < kc; p++) {
+      int bo = bi + p * NR;
+      DoubleVector b0 = DoubleVector.fromArray(S, bp, bo);
+      DoubleVector b1 = DoubleVector.fromArray(S, bp, bo + L);
+      DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + p]);
+      c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[a1 + p]);
+      c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[a2 + p]);
+      c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+      DoubleVector x3 = DoubleVector.broadcast(S, a[a3 + p]);
+      c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+      DoubleVector x4 = DoubleVector.broadcast(S, a[a4 + p]);
+      c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
+      DoubleVector x5 = DoubleVector.broadcast(S, a[a5 + p]);
+      c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
+    }
+    if (w == NR) {
+      store(c00, c, ci, add); store(c01, c, ci + L, add);
+      store(c10, c, ci + ldc, add); store(c11, c, ci + ldc + L, add);
+      store(c20, c, ci + 2 * ldc, add); store(c21, c, ci + 2 * ldc + L, add);
+      store(c30, c, ci + 3 * ldc, add); store(c31, c, ci + 3 * ldc + L, add);
+      store(c40, c, ci + 4 * ldc, add); store(c41, c, ci + 4 * ldc + L, add);
+      store(c50, c, ci + 5 * ldc, add); store(c51, c, ci + 5 * ldc + L, add);
+    } else {
+      VectorMask<Double> m0 = S.indexInRange(0, w);
+      VectorMask<Double> m1 = S.indexInRange(L, w);
+      store(c00, c, ci, add, m0); store(c01, c, ci + L, add, m1);
+      store(c10, c, ci + ldc, add, m0); store(c11, c, ci + ldc + L, add, m1);
+      store(c20, c, ci + 2 * ldc, add, m0); store(c21, c, ci + 2 * ldc + L, add, m1);
+      store(c30, c, ci + 3 * ldc, add, m0); store(c31, c, ci + 3 * ldc + L, add, m1);
+      store(c40, c, ci + 4 * ldc, add, m0); store(c41, c, ci + 4 * ldc + L, add, m1);
+      store(c50, c, ci + 5 * ldc, add, m0); store(c51, c, ci + 5 * ldc + L, add, m1);
+    }
+  }
+
+  /** C[4 x w] (+)= A[4 rows at ai, ai + lda, ...][kc] . Bpanel[kc x NR] (see class doc). */
+  static void kernel4(double[] a, int ai, int lda, double[] bp, int bi, int kc, double[] c, int ci, int ldc, int w, boolean add) {
+    DoubleVector c00 = DoubleVector.zero(S); DoubleVector c01 = DoubleVector.zero(S);
+    DoubleVector c10 = DoubleVector.zero(S); DoubleVector c11 = DoubleVector.zero(S);
+    DoubleVector c20 = DoubleVector.zero(S); DoubleVector c21 = DoubleVector.zero(S);
+    DoubleVector c30 = DoubleVector.zero(S); DoubleVector c31 = DoubleVector.zero(S);
+    int a0 = ai;
+    int a1 = ai + 1 * lda;
+    int a2 = ai + 2 * lda;
+    int a3 = ai + 3 * lda;
+    for (int p = 0; p < kc; p++) {
+      int bo = bi + p * NR;
+      DoubleVector b0 = DoubleVector.fromArray(S, bp, bo);
+      DoubleVector b1 = DoubleVector.fromArray(S, bp, bo + L);
+      DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + p]);
+      c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[a1 + p]);
+      c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[a2 + p]);
+      c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+      DoubleVector x3 = DoubleVector.broadcast(S, a[a3 + p]);
+      c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+    }
+    if (w == NR) {
+      store(c00, c, ci, add); store(c01, c, ci + L, add);
+      store(c10, c, ci + ldc, add); store(c11, c, ci + ldc + L, add);
+      store(c20, c, ci + 2 * ldc, add); store(c21, c, ci + 2 * ldc + L, add);
+      store(c30, c, ci + 3 * ldc, add); store(c31, c, ci + 3 * ldc + L, add);
+    } else {
+      VectorMask<Double> m0 = S.indexInRange(0, w);
+      VectorMask<Double> m1 = S.indexInRange(L, w);
+      store(c00, c, ci, add, m0); store(c01, c, ci + L, add, m1);
+      store(c10, c, ci + ldc, add, m0); store(c11, c, ci + ldc + L, add, m1);
+      store(c20, c, ci + 2 * ldc, add, m0); store(c21, c, ci + 2 * ldc + L, add, m1);
+      store(c30, c, ci + 3 * ldc, add, m0); store(c31, c, ci + 3 * ldc + L, add, m1);
+    }
+  }
+
+  /** C[2 x w] (+)= A[2 rows at ai, ai + lda, ...][kc] . Bpanel[kc x NR] (see class doc). */
+  static void kernel2(double[] a, int ai, int lda, double[] bp, int bi, int kc, double[] c, int ci, int ldc, int w, boolean add) {
+    DoubleVector c00 = DoubleVector.zero(S); DoubleVector c01 = DoubleVector.zero(S);
+    DoubleVector c10 = DoubleVector.zero(S); DoubleVector c11 = DoubleVector.zero(S);
+    int a0 = ai;
+    int a1 = ai + 1 * lda;
+    for (int p = 0; p < kc; p++) {
+      int bo = bi + p * NR;
+      DoubleVector b0 = DoubleVector.fromArray(S, bp, bo);
+      DoubleVector b1 = DoubleVector.fromArray(S, bp, bo + L);
+      DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + p]);
+      c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[a1 + p]);
+      c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+    }
+    if (w == NR) {
+      store(c00, c, ci, add); store(c01, c, ci + L, add);
+      store(c10, c, ci + ldc, add); store(c11, c, ci + ldc + L, add);
+    } else {
+      VectorMask<Double> m0 = S.indexInRange(0, w);
+      VectorMask<Double> m1 = S.indexInRange(L, w);
+      store(c00, c, ci, add, m0); store(c01, c, ci + L, add, m1);
+      store(c10, c, ci + ldc, add, m0); store(c11, c, ci + ldc + L, add, m1);
+    }
+  }
+
+  /** C[1 x w] (+)= A[1 rows at ai, ai + lda, ...][kc] . Bpanel[kc x NR] (see class doc). */
+  static void kernel1(double[] a, int ai, int lda, double[] bp, int bi, int kc, double[] c, int ci, int ldc, int w, boolean add) {
+    DoubleVector c00 = DoubleVector.zero(S); DoubleVector c01 = DoubleVector.zero(S);
+    int a0 = ai;
+    for (int p = 0; p < kc; p++) {
+      int bo = bi + p * NR;
+      DoubleVector b0 = DoubleVector.fromArray(S, bp, bo);
+      DoubleVector b1 = DoubleVector.fromArray(S, bp, bo + L);
+      DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + p]);
+      c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+    }
+    if (w == NR) {
+      store(c00, c, ci, add); store(c01, c, ci + L, add);
+    } else {
+      VectorMask<Double> m0 = S.indexInRange(0, w);
+      VectorMask<Double> m1 = S.indexInRange(L, w);
+      store(c00, c, ci, add, m0); store(c01, c, ci + L, add, m1);
+    }
+  }
+}
