@@ -36,8 +36,9 @@ final class CpuNn {
         double sum = 0;
         for (int i = 0; i < n; i++) sum += Math.exp(xa[xb + i] - max);
         if (log) {
-          double lse = max + Math.log(sum);
-          for (int i = 0; i < n; i++) oa[ob + i] = xa[xb + i] - lse;
+          // (x - max) - log(sum), not x - (max + log(sum)): the latter rounds away low bits for large x
+          double logSum = Math.log(sum);
+          for (int i = 0; i < n; i++) oa[ob + i] = (xa[xb + i] - max) - logSum;
         } else {
           for (int i = 0; i < n; i++) oa[ob + i] = Math.exp(xa[xb + i] - max) / sum;
         }
@@ -68,11 +69,12 @@ final class CpuNn {
       sum += e;
     }
     if (log) {
-      float lse = max + (float) Math.log(sum);
-      FloatVector vl = FloatVector.broadcast(S, lse);
+      // (x - max) - log(sum): x - max is exact for nearby values, max + log(sum) would round at large x
+      float logSum = (float) Math.log(sum);
+      FloatVector vl = FloatVector.broadcast(S, logSum);
       i = 0;
-      for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, xb + i).sub(vl).intoArray(out, ob + i);
-      for (; i < n; i++) out[ob + i] = x[xb + i] - lse;
+      for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, xb + i).sub(vm).sub(vl).intoArray(out, ob + i);
+      for (; i < n; i++) out[ob + i] = (x[xb + i] - max) - logSum;
     } else {
       float inv = 1f / sum;
       i = 0;

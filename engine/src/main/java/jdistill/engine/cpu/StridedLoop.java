@@ -22,8 +22,8 @@ final class StridedLoop {
   StridedLoop(int[] shape, Tensor... operands) {
     int rank = shape.length;
     int k = operands.length;
-    int[] dims = new int[rank];
-    int[][] st = new int[k][rank];
+    int[] dims = new int[Math.max(rank, 1)];
+    int[][] st = new int[k][Math.max(rank, 1)];
     int r = 0;
     for (int d = 0; d < rank; d++) {
       if (shape[d] == 1) continue;
@@ -41,9 +41,8 @@ final class StridedLoop {
       }
     }
     if (r == 0) {
-      // a scalar or all-ones shape: one row of one element
-      dims = new int[] {1};
-      st = new int[k][1];
+      // a 0-dimensional tensor or all dims of size 1: one element, one row (strides unused)
+      dims[0] = 1;
       r = 1;
     }
     this.shape = java.util.Arrays.copyOf(dims, r);

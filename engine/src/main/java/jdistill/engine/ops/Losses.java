@@ -104,6 +104,10 @@ public final class Losses {
 
   /** Cosine similarity along {@code dim}: {@code sum(a b) / max(|a| |b|, eps)}. */
   public static Tensor cosineSimilarity(Tensor a, Tensor b, int dim, double eps) {
+    // broadcast first (as torch does), so dim refers to the common shape and both norms exist
+    int[] shape = jdistill.engine.Shapes.broadcast(a.shape(), b.shape());
+    if (!Arrays.equals(a.shape(), shape)) a = a.expand(shape);
+    if (!Arrays.equals(b.shape(), shape)) b = b.expand(shape);
     Tensor dot = a.mul(b).sum(dim, false);
     Tensor na = a.mul(a).sum(dim, false);
     Tensor nb = b.mul(b).sum(dim, false);
