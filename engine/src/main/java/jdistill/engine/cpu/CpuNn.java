@@ -58,11 +58,11 @@ final class CpuNn {
     FloatVector vsum = FloatVector.zero(S);
     i = 0;
     for (; i < bound; i += S.length()) {
-      FloatVector e = FloatVector.fromArray(S, x, xb + i).sub(vm).lanewise(VectorOperators.EXP);
+      FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xb + i).sub(vm));
       if (!log) e.intoArray(out, ob + i);
       vsum = vsum.add(e);
     }
-    float sum = vsum.reduceLanes(VectorOperators.ADD);
+    float sum = VectorMath.sumLanes(vsum);
     for (; i < n; i++) {
       float e = (float) Math.exp(x[xb + i] - max);
       if (!log) out[ob + i] = e;
@@ -132,7 +132,7 @@ final class CpuNn {
             FloatVector d = FloatVector.fromArray(S, xa, xb + i).sub(vmu);
             vvar = d.fma(d, vvar);
           }
-          float var = vvar.reduceLanes(VectorOperators.ADD);
+          float var = VectorMath.sumLanes(vvar);
           for (; i < n; i++) var += (xa[xb + i] - mu) * (xa[xb + i] - mu);
           float rs = (float) (1.0 / Math.sqrt(var / n + eps));
           wm.set(r, mu);

@@ -102,7 +102,7 @@ final class CpuPointwise {
   }
 
   private static boolean vectorizable(UnaryOp op) {
-    return op != UnaryOp.GELU_ERF && op != UnaryOp.GELU_ERF_GRAD && op != UnaryOp.SIGN;
+    return op != UnaryOp.GELU_ERF && op != UnaryOp.GELU_ERF_GRAD && op != UnaryOp.SIGN && op != UnaryOp.LOG;
   }
 
   private static boolean vectorizable(BinaryOp op) {
@@ -134,16 +134,15 @@ final class CpuPointwise {
   private static FloatVector vectorUnary(UnaryOp op, FloatVector v) {
     return switch (op) {
       case NEG -> v.neg();
-      case EXP -> v.lanewise(VectorOperators.EXP);
-      case LOG -> v.lanewise(VectorOperators.LOG);
+      case EXP -> VectorMath.exp(v);
       case SQRT -> v.sqrt();
       case RSQRT -> one().div(v.sqrt());
-      case TANH -> v.lanewise(VectorOperators.TANH);
-      case SIGMOID -> one().div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+      case TANH -> VectorMath.tanh(v);
+      case SIGMOID -> one().div(VectorMath.exp(v.neg()).add(1f));
       case RELU -> v.max(0f);
       case GELU_TANH -> {
         FloatVector inner = v.mul(v).mul(v).mul(GELU_C).add(v).mul(SQRT_2_OVER_PI);
-        yield inner.lanewise(VectorOperators.TANH).add(1f).mul(v).mul(0.5f);
+        yield VectorMath.tanh(inner).add(1f).mul(v).mul(0.5f);
       }
       case ABS -> v.abs();
       case RECIPROCAL -> one().div(v);
@@ -151,7 +150,7 @@ final class CpuPointwise {
       case STEP -> FloatVector.zero(S).blend(1f, v.compare(VectorOperators.GT, 0f));
       case GELU_TANH_GRAD -> {
         FloatVector x2 = v.mul(v);
-        FloatVector t = x2.mul(v).mul(GELU_C).add(v).mul(SQRT_2_OVER_PI).lanewise(VectorOperators.TANH);
+        FloatVector t = VectorMath.tanh(x2.mul(v).mul(GELU_C).add(v).mul(SQRT_2_OVER_PI));
         FloatVector du = x2.mul(3f * GELU_C).add(1f).mul(SQRT_2_OVER_PI);
         FloatVector oneMinusT2 = t.mul(t).neg().add(1f);
         yield t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(oneMinusT2).mul(du));

@@ -106,7 +106,7 @@ final class CpuReduce {
     FloatVector acc = FloatVector.zero(S);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += S.length()) acc = acc.add(FloatVector.fromArray(S, x, off + i));
-    float s = acc.reduceLanes(VectorOperators.ADD);
+    float s = VectorMath.sumLanes(acc);
     for (; i < n; i++) s += x[off + i];
     return s;
   }

@@ -1,0 +1,60 @@
+package jdistill.engine.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Transcendental functions and lane sums over float vectors built only from IEEE-exact vector
+ * operations (add, mul, fma, conversions, bit shifts), so that results do not depend on whether
+ * the JIT has compiled the code: the Vector API's own EXP/TANH and {@code reduceLanes(ADD)} may
+ * give different bits in interpreted and compiled code, which would break bit-identical runs.
+ */
+final class VectorMath {
+
+  static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+  private static final float LOG2E = 1.44269504088896341f;
+  private static final float LN2_HI = 0.693359375f;
+  private static final float LN2_LO = -2.12194440e-4f;
+  private static final float EXP_MAX = 88.72283f;
+  private static final float EXP_MIN = -87.33654f;
+
+  private VectorMath() {}
+
+  /** e^x per lane (Cephes-style range reduction and polynomial; within 2 ulp of expf). */
+  static FloatVector exp(FloatVector x) {
+    FloatVector xc = x.max(EXP_MIN).min(EXP_MAX);
+    FloatVector t = xc.mul(LOG2E).add(0.5f);
+    FloatVector truncated = ((IntVector) t.convert(VectorOperators.F2I, 0)).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+    FloatVector n = truncated.sub(FloatVector.zero(S).blend(1f, truncated.compare(VectorOperators.GT, t)));
+    FloatVector r = n.fma(-LN2_HI, xc);
+    r = n.fma(-LN2_LO, r);
+    FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
+    p = p.fma(r, FloatVector.broadcast(S, 1.3981999507e-3f));
+    p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+    p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+    p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+    p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+    FloatVector y = p.mul(r).fma(r, r).add(1f);
+    IntVector bits = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+    FloatVector scaled = y.mul(bits.reinterpretAsFloats());
+    scaled = scaled.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
+    return scaled.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
+  }
+
+  /** tanh(x) = 1 - 2 / (e^{2x} + 1), saturating cleanly at +-1. */
+  static FloatVector tanh(FloatVector x) {
+    FloatVector e = exp(x.mul(2f));
+    return FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
+  }
+
+  /** The sum of the lanes, added in lane order (deterministic). */
+  static float sumLanes(FloatVector v) {
+    float[] lanes = v.toArray();
+    float s = 0f;
+    for (float f : lanes) s += f;
+    return s;
+  }
+}
