@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
-import jdistill.engine.DType;
 import jdistill.engine.Tensor;
 import jdistill.engine.nn.Parameter;
 import org.junit.jupiter.api.Test;
@@ -68,11 +67,5 @@ class SgdTest {
   @Test
   void rejectsNesterovWithoutMomentum() {
     assertThrows(IllegalArgumentException.class, () -> new Sgd.Config(0.1, 0, 0, true));
-  }
-
-  @Test
-  void checksDtypeOfF64Run() {
-    assertArrayEquals(new double[] {0.5, -1.0, 2.0}, Parameter.of(() -> Tensor.of(W0, 3)).tensor().toDoubleArray());
-    org.junit.jupiter.api.Assertions.assertEquals(DType.F64, Parameter.of(() -> Tensor.of(W0, 3)).dtype());
   }
 }
