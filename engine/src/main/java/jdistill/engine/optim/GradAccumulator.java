@@ -47,7 +47,12 @@ public final class GradAccumulator {
    * micro-batch, i.e. when the caller should now step the optimizer and zero the gradients.
    */
   public boolean backward(Tensor loss) {
-    (microBatches == 1 ? loss : loss.mul(lossScale())).backward();
+    if (microBatches == 1) {
+      loss.backward();
+    } else {
+      // as [1], not 0-d: the CPU pointwise loop cannot yet walk rank-0 tensors
+      (loss.rank() == 0 ? loss.reshape(1) : loss).mul(lossScale()).backward();
+    }
     pending++;
     if (pending == microBatches) {
       pending = 0;

@@ -28,7 +28,7 @@ public final class GradClip {
         if (grad == null) continue;
         Tensor x = grad.detach();
         if (x.dtype() != DType.F64) x = x.to(DType.F32);
-        Tensor sq = x.mul(x).sum();
+        Tensor sq = x.mul(x).sum().reshape(1); // [1], not 0-d: the CPU pointwise loop cannot yet walk rank-0 tensors
         String key = x.device() + "/" + x.dtype();
         Tensor prev = sums.get(key);
         sums.put(key, prev == null ? sq : prev.add(sq));

@@ -128,11 +128,11 @@ abstract class SlotOptimizer implements Optimizer {
   @Override
   public final Map<String, Tensor> state() {
     Map<String, Tensor> out = new LinkedHashMap<>();
-    out.put("step", Scope.detached(() -> Tensor.ofLongs(new long[] {stepCount})));
+    out.put("step", Scope.detached(() -> Tensor.ofLongs(new long[] {stepCount}, 1)));
     for (Slot slot : slots) {
       if (slot.tensors.isEmpty()) continue;
       long st = slot.step;
-      out.put(slot.name + ".step", Scope.detached(() -> Tensor.ofLongs(new long[] {st})));
+      out.put(slot.name + ".step", Scope.detached(() -> Tensor.ofLongs(new long[] {st}, 1)));
       for (var e : slot.tensors.entrySet()) out.put(slot.name + "." + e.getKey(), e.getValue().detach());
     }
     return Collections.unmodifiableMap(out);
@@ -145,7 +145,7 @@ abstract class SlotOptimizer implements Optimizer {
     Tensor stepT = state.get("step");
     if (stepT == null) throw new IllegalArgumentException(who + "the state has no 'step' entry");
     unused.remove("step");
-    long newStepCount = (long) stepT.item();
+    long newStepCount = count(stepT, "step");
     Map<Slot, Long> newSteps = new HashMap<>();
     for (Slot slot : slots) {
       List<String> kinds = kindsFor(slot);
@@ -164,7 +164,7 @@ abstract class SlotOptimizer implements Optimizer {
         unused.remove(slot.name + "." + k);
       }
       unused.remove(slot.name + ".step");
-      newSteps.put(slot, (long) st.item());
+      newSteps.put(slot, count(st, slot.name + ".step"));
     }
     if (!unused.isEmpty()) {
       List<String> sorted = new ArrayList<>(unused);
@@ -187,6 +187,13 @@ abstract class SlotOptimizer implements Optimizer {
       }
     }
     stepCount = newStepCount;
+  }
+
+  private long count(Tensor t, String key) {
+    if (t.numel() != 1) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + ".loadState: '" + key + "' must hold one number, has shape " + Arrays.toString(t.shape()));
+    }
+    return t.reshape(1).toLongArray()[0]; // via [1]: the CPU cannot yet convert rank-0 tensors
   }
 
   /** Creates a zero-filled state tensor for {@code slot} that outlives every scope. */
