@@ -17,7 +17,8 @@ import jdistill.models.transformer.TransformerConfig;
  * The BERT encoder (HF's BertModel): word, position and token-type embeddings with LayerNorm,
  * post-LayerNorm layers, and the tanh pooler over [CLS]. Names match HF's ({@code
  * embeddings.word_embeddings.weight}, {@code encoder.layer.0.attention.self.query.weight}, {@code
- * pooler.dense.weight}); task heads wrap it as "bert" (see {@link BertHeads}).
+ * pooler.dense.weight}); task heads wrap it as "bert" ({@link BertForMaskedLm}, {@link BertForSequenceClassification},
+ * {@link BertForTokenClassification}).
  */
 public final class Bert extends Module {
 

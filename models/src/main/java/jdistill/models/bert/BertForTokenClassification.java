@@ -1,0 +1,56 @@
+package jdistill.models.bert;
+
+import jdistill.engine.Rng;
+import jdistill.engine.Tensor;
+import jdistill.engine.nn.Dropout;
+import jdistill.engine.nn.Linear;
+import jdistill.engine.nn.Module;
+import jdistill.models.transformer.ModelOutput;
+import jdistill.models.transformer.Tap;
+import jdistill.models.transformer.TapRecorder;
+import jdistill.models.transformer.TransformerConfig;
+
+/**
+ * BERT for token classification (HF's BertForTokenClassification): {@code bert} without pooler,
+ * dropout, and {@code classifier} [numLabels, H] applied at every position.
+ */
+public final class BertForTokenClassification extends Module {
+
+  private final Bert bert;
+  private final Dropout dropout;
+  private final Linear classifier;
+  private final int numLabels;
+
+  public BertForTokenClassification(TransformerConfig config, int numLabels, Rng rng) {
+    if (numLabels <= 0) throw new IllegalArgumentException("number of labels must be positive, got " + numLabels);
+    this.numLabels = numLabels;
+    bert = registerModule("bert", new Bert(config, false, rng));
+    dropout = new Dropout(config.hiddenDropout(), rng);
+    classifier = registerModule("classifier", BertInit.linear(config.hidden(), numLabels, rng));
+  }
+
+  public Bert bert() {
+    return bert;
+  }
+
+  public TransformerConfig config() {
+    return bert.config();
+  }
+
+  public int numLabels() {
+    return numLabels;
+  }
+
+  @Override
+  public Module train(boolean on) {
+    dropout.train(on);
+    return super.train(on);
+  }
+
+  /** Logits [B, S, numLabels]; arguments as {@link Bert#forward}. */
+  public ModelOutput forward(Tensor ids, Tensor attentionMask, Tensor tokenTypeIds, TapRecorder taps) {
+    Tensor hidden = bert.forward(ids, attentionMask, tokenTypeIds, taps);
+    Tensor logits = classifier.forward(dropout.forward(hidden));
+    return new ModelOutput(taps.offer(Tap.LOGITS, 0, logits), hidden, taps);
+  }
+}
