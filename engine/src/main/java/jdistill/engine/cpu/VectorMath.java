@@ -29,8 +29,8 @@ final class VectorMath {
     FloatVector t = xc.mul(LOG2E).add(0.5f);
     FloatVector truncated = ((IntVector) t.convert(VectorOperators.F2I, 0)).convert(VectorOperators.I2F, 0).reinterpretAsFloats();
     FloatVector n = truncated.sub(FloatVector.zero(S).blend(1f, truncated.compare(VectorOperators.GT, t)));
-    FloatVector r = n.fma(-LN2_HI, xc);
-    r = n.fma(-LN2_LO, r);
+    FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), xc);
+    r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
     FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
     p = p.fma(r, FloatVector.broadcast(S, 1.3981999507e-3f));
     p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
