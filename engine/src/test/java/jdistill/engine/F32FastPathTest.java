@@ -3,6 +3,7 @@ package jdistill.engine;
 import static jdistill.engine.TestSupport.assertClose;
 import static jdistill.engine.TestSupport.leaf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jdistill.engine.TestSupport.Gen;
 import jdistill.engine.TestSupport.Layout;
@@ -214,5 +215,31 @@ class F32FastPathTest {
       grads[v] = new Tensor[] {leaves[0].grad(), leaves[1].grad(), leaves[2].grad(), leaves[3].grad()};
     }
     for (int i = 0; i < 4; i++) assertClose(grads[0][i], grads[1][i].to(DType.F64), 2e-5, 1e-3, "gradient of input " + i);
+  }
+
+  @Test
+  void specialValuesAgreeAcrossPaths() {
+    // NaN and infinities in the vector body (index 0) and the scalar tail (last index) alike
+    int n = 35;
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) v[i] = i - 17;
+    v[0] = Float.NaN;
+    v[n - 1] = Float.NaN;
+    v[1] = Float.POSITIVE_INFINITY;
+    v[n - 2] = Float.NEGATIVE_INFINITY;
+    Tensor x32 = Tensor.of(v, n);
+    Tensor x64 = x32.to(DType.F64);
+    UnaryOp[] ops = {UnaryOp.NEG, UnaryOp.EXP, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.RELU, UnaryOp.ABS, UnaryOp.SQUARE, UnaryOp.STEP, UnaryOp.GELU_TANH, UnaryOp.GELU_ERF};
+    for (UnaryOp op : ops) {
+      float[] got = run(op, x32).toFloatArray();
+      double[] ref = run(op, x64).toDoubleArray();
+      for (int i : new int[] {0, 1, n - 2, n - 1}) {
+        if (Double.isNaN(ref[i]) != Float.isNaN(got[i]) || !Double.isNaN(ref[i]) && (float) ref[i] != got[i]) {
+          throw new AssertionError(op + " of " + v[i] + " (index " + i + "): F32 " + got[i] + ", F64 " + ref[i]);
+        }
+      }
+    }
+    assertTrue(Float.isNaN(x32.relu().toFloatArray()[0]), "relu(NaN) is NaN, as in torch");
+    assertTrue(Double.isNaN(x64.relu().toDoubleArray()[n - 1]));
   }
 }

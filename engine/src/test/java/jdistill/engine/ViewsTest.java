@@ -204,4 +204,20 @@ class ViewsTest {
     IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> F.embedding(x, TestSupport.longs(0, 3)));
     assertTrue(e.getMessage().contains("outside the table's 3 rows"), e.getMessage());
   }
+
+  @Test
+  void emptyTensors() {
+    Tensor e = Tensor.zeros(DType.F32, Device.CPU, 2, 0);
+    assertEquals(0, e.numel());
+    assertArrayEquals(new float[0], e.exp().toFloatArray());
+    assertArrayEquals(new int[] {2, 0}, e.add(1.0).shape());
+    Tensor c = F.cat(List.of(Tensor.ones(2, 3), e, Tensor.zeros(2, 1)), 1);
+    assertArrayEquals(new int[] {2, 4}, c.shape());
+    assertArrayEquals(new float[] {1, 1, 1, 0, 1, 1, 1, 0}, c.toFloatArray());
+    assertArrayEquals(new int[] {0, 3}, F.cat(List.of(Tensor.zeros(0, 3), Tensor.zeros(0, 3)), 0).shape());
+    assertArrayEquals(new float[0], e.mT().contiguous().toFloatArray());
+    Tensor k0 = Tensor.zeros(DType.F64, Device.CPU, 2, 0).matmul(Tensor.zeros(DType.F64, Device.CPU, 0, 3));
+    assertArrayEquals(new double[6], k0.toDoubleArray(), "a product over an empty inner dim is 0");
+    assertArrayEquals(new int[] {0, 4}, Tensor.zeros(0, 4).softmax(-1).shape());
+  }
 }
