@@ -75,10 +75,10 @@ public final class Scope implements AutoCloseable {
   @Override
   public void close() {
     if (closed) return;
-    closed = true;
     if (CURRENT.get() != this) {
       throw new IllegalStateException("scopes must be closed innermost first (try-with-resources does this)");
     }
+    closed = true;
     CURRENT.set(parent);
     List<Storage> storages = new ArrayList<>(owned.keySet());
     owned.clear();

@@ -3,6 +3,8 @@ package jdistill.engine;
 import static jdistill.engine.TestSupport.leaf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jdistill.engine.TestSupport.Gen;
 import jdistill.engine.TestSupport.Layout;
@@ -121,5 +123,35 @@ class ReductionGradTest {
     Tensor xr = x.detach().requiresGrad(true);
     xr.max(1, false).sum().backward();
     assertArrayEquals(new double[] {0, 1, 0, 0, 1, 0, 0, 0}, xr.grad().toDoubleArray());
+  }
+
+  @Test
+  void sumOverNoDimsIsTheIdentityEvenForStridedViews() {
+    Tensor x = Tensor.of(new double[] {1, 2, 3, 4, 5, 6}, 2, 3).mT();
+    assertArrayEquals(new double[] {1, 4, 2, 5, 3, 6}, x.sum(new int[0], false).toDoubleArray());
+    assertArrayEquals(new int[] {3, 2}, x.sum(new int[0], true).shape());
+  }
+
+  @Test
+  void nanPropagatesAndArgmaxPointsAtIt() {
+    Tensor x = Tensor.of(new double[] {1, Double.NaN, 3, 0, 4, 2, Double.NaN, Double.NaN}, 2, 4);
+    double[] max = x.max(1, false).toDoubleArray();
+    assertTrue(Double.isNaN(max[0]) && Double.isNaN(max[1]), "max propagates NaN");
+    assertArrayEquals(new long[] {1, 2}, x.argmax(1, false).toLongArray(), "argmax points at the first NaN, where max took its value");
+    double[] min = x.min(1, false).toDoubleArray();
+    assertTrue(Double.isNaN(min[0]) && Double.isNaN(min[1]), "min propagates NaN");
+    Tensor f = x.to(DType.F32);
+    assertArrayEquals(new long[] {1, 2}, f.argmax(1, false).toLongArray());
+    assertArrayEquals(new long[] {0, 2}, Tensor.of(new double[] {5, 1, 2, 3, 4, 9}, 2, 3).argmax(1, false).toLongArray());
+  }
+
+  @Test
+  void reductionsOfEmptyTensors() {
+    Tensor e = Tensor.zeros(DType.F64, Device.CPU, 0, 3);
+    assertArrayEquals(new double[] {0, 0, 0}, e.sum(0, false).toDoubleArray(), "a sum over nothing is 0");
+    assertArrayEquals(new int[] {0}, e.sum(1, false).shape());
+    assertEquals(0.0, e.sum().item());
+    IllegalArgumentException err = assertThrows(IllegalArgumentException.class, () -> e.max(0, false));
+    assertTrue(err.getMessage().contains("over an empty dimension"), err.getMessage());
   }
 }

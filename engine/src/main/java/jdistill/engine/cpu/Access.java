@@ -64,11 +64,11 @@ final class Access {
       }
       case BF16 -> {
         short[] a = s.shorts();
-        yield (i, v) -> a[i] = HalfFloats.floatToBf16((float) v);
+        yield (i, v) -> a[i] = HalfFloats.doubleToBf16(v);
       }
       case F16 -> {
         short[] a = s.shorts();
-        yield (i, v) -> a[i] = HalfFloats.floatToF16((float) v);
+        yield (i, v) -> a[i] = HalfFloats.doubleToF16(v);
       }
       case I32 -> {
         int[] a = s.ints();

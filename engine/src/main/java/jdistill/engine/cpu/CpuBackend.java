@@ -134,8 +134,8 @@ public final class CpuBackend implements Backend {
     switch (s.dtype()) {
       case F32 -> Arrays.fill(s.floats(), from, to, (float) value);
       case F64 -> Arrays.fill(s.doubles(), from, to, value);
-      case BF16 -> Arrays.fill(s.shorts(), from, to, HalfFloats.floatToBf16((float) value));
-      case F16 -> Arrays.fill(s.shorts(), from, to, HalfFloats.floatToF16((float) value));
+      case BF16 -> Arrays.fill(s.shorts(), from, to, HalfFloats.doubleToBf16(value));
+      case F16 -> Arrays.fill(s.shorts(), from, to, HalfFloats.doubleToF16(value));
       case I32 -> Arrays.fill(s.ints(), from, to, (int) value);
       case I64 -> Arrays.fill(s.longs(), from, to, (long) value);
     }

@@ -63,7 +63,8 @@ final class CpuReduce {
         int arg = 0;
         for (int k = 1; k < n; k++) {
           double v = r.get(base + k * stride);
-          if (op == ReduceOp.ARGMAX ? v > best : v < best) {
+          // like MAX and MIN, a NaN wins (the first one), so argmax points at what max returns
+          if (!Double.isNaN(best) && (op == ReduceOp.ARGMAX ? v > best || Double.isNaN(v) : v < best || Double.isNaN(v))) {
             best = v;
             arg = k;
           }

@@ -23,7 +23,7 @@ final class ScalarMath {
       case RSQRT -> 1.0 / Math.sqrt(x);
       case TANH -> Math.tanh(x);
       case SIGMOID -> x >= 0 ? 1.0 / (1.0 + Math.exp(-x)) : Math.exp(x) / (1.0 + Math.exp(x));
-      case RELU -> x > 0 ? x : 0.0;
+      case RELU -> x <= 0 ? 0.0 : x; // NaN stays NaN, as in the vector path (max(NaN, 0) is NaN)
       case GELU_TANH -> 0.5 * x * (1.0 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_C * x * x * x)));
       case GELU_ERF -> 0.5 * x * (1.0 + Erf.erf(x * INV_SQRT_2));
       case ABS -> Math.abs(x);

@@ -52,8 +52,9 @@ final class StridedLoop {
     for (int o = 0; o < k; o++) base[o] = Math.toIntExact(operands[o].offset());
   }
 
-  /** Number of rows (product of all merged dims but the last). */
+  /** Number of rows (product of all merged dims but the last); 0 when the shape has no elements. */
   int rows() {
+    if (shape[shape.length - 1] == 0) return 0;
     int n = 1;
     for (int d = 0; d < shape.length - 1; d++) n *= shape[d];
     return n;
@@ -74,6 +75,7 @@ final class StridedLoop {
 
   /** Runs {@code body} over rows {@code [from, to)} on the calling thread. */
   void runRows(int from, int to, RowBody body) {
+    if (rows() == 0) return;
     int k = base.length;
     int last = shape.length - 1;
     int[] offsets = new int[k];

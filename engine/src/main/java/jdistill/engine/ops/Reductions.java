@@ -55,7 +55,8 @@ public final class Reductions {
 
   public static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
     int[] d = normalizeDims(dims, x.rank());
-    Tensor out = x.detach();
+    // contiguous first: with no dims to reduce the result below is this data relabelled row-major
+    Tensor out = x.detach().contiguous();
     for (int i = d.length - 1; i >= 0; i--) out = reduceRaw(ReduceOp.SUM, out, d[i]);
     int[] kept = keptShape(x.shape(), d);
     int[] finalShape = keepDim ? kept : droppedShape(x.shape(), d);
