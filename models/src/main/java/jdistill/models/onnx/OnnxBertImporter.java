@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import jdistill.engine.DType;
 import jdistill.engine.Tensor;
 import jdistill.models.hf.BertConfig;
+import jdistill.models.hf.HfConfig;
 import jdistill.models.onnx.proto.OnnxProto.TensorProto;
 
 /**
@@ -44,6 +45,8 @@ public final class OnnxBertImporter {
 
   static final String WORD_EMBEDDINGS = "embeddings.word_embeddings.weight";
   private static final Pattern LAYER = Pattern.compile("^encoder\\.layer\\.(\\d+)\\.");
+  /** Initializer names that look like module parameters or buffers (not exporter-generated constants). */
+  private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)+");
   private static final Map<String, String> TORCH_DTYPES = Map.of("F32", "float32", "F16", "float16", "BF16", "bfloat16", "F64", "float64");
 
   /** Where a state-dict entry comes from: an initializer, transposed or not. */
@@ -128,7 +131,7 @@ public final class OnnxBertImporter {
     BertConfig config;
     try {
       config = new BertConfig(vocab, hidden, layers, heads, intermediate, hiddenAct, 0.1, 0.1, positions, typeVocab, 0.02, layerNormEps, 0,
-          null, architectures, labels, null, torchDtype, null, Map.of());
+          null, architectures, labels, null, torchDtype, HfConfig.TRANSFORMERS_VERSION, Map.of());
     } catch (RuntimeException e) {
       throw new OnnxFormatException(src + ": the weights describe an invalid BERT: " + e.getMessage(), e);
     }
@@ -163,9 +166,16 @@ public final class OnnxBertImporter {
       state.put("classifier.weight", load(model, outside.get("classifier.weight")));
       if (outside.containsKey("classifier.bias")) state.put("classifier.bias", load(model, outside.get("classifier.bias")));
     }
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (String name : expected.keySet()) used.add(params.get(name).initializer());
+    if (classifier) {
+      used.add(outside.get("classifier.weight").initializer());
+      if (outside.containsKey("classifier.bias")) used.add(outside.get("classifier.bias").initializer());
+    }
     List<String> unused = new ArrayList<>();
-    for (String rel : params.keySet()) if (!expected.containsKey(rel)) unused.add(prefix + rel);
-    for (String name : outside.keySet()) if (!name.startsWith("classifier.")) unused.add(name);
+    for (String name : model.initializers().keySet()) {
+      if (!used.contains(name) && PARAMETER_NAME.matcher(name).matches()) unused.add(name);
+    }
     if (!unused.isEmpty()) notes.add("not imported: " + String.join(", ", unused));
     return new Result(config, state, notes);
   }

@@ -147,9 +147,8 @@ public final class OnnxModel {
   /** The elements of a small constant as doubles, or null if {@code value} is not a numeric constant. */
   public double[] constantValues(String value) {
     TensorProto t = constant(value);
-    if (t == null || OnnxTensors.dtypeOrNull(t) == null || t.getExternalDataCount() > 0) return null;
-    if (OnnxTensors.numel(t, source) > 4096) return null;
-    return OnnxTensors.toTensor(t, source).toDoubleArray();
+    if (t == null || OnnxTensors.numel(t, source) > 4096) return null;
+    return OnnxTensors.toDoubles(t, source);
   }
 
   /** The initializer {@code name} as a tensor on the CPU; an error naming it if absent. */

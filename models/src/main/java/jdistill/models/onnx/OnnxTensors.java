@@ -72,6 +72,43 @@ public final class OnnxTensors {
     return t.getDataLocation() == TensorProto.DataLocation.EXTERNAL || t.getExternalDataCount() > 0;
   }
 
+  /**
+   * The elements of a numeric tensor as doubles, decoded directly (for small constants: shapes,
+   * scales, epsilons); null for element types the engine has no dtype for or external data.
+   */
+  public static double[] toDoubles(TensorProto t, String source) {
+    DType dtype = dtypeOrNull(t);
+    if (dtype == null || isExternal(t)) return null;
+    int n = Math.toIntExact(numel(t, source));
+    double[] out = new double[n];
+    if (t.hasRawData()) {
+      if (t.getRawData().size() != (long) n * dtype.byteSize()) return null;
+      MemorySegment seg = MemorySegment.ofBuffer(t.getRawData().asReadOnlyByteBuffer());
+      for (int i = 0; i < n; i++) {
+        out[i] = switch (dtype) {
+          case F32 -> seg.getAtIndex(FLOAT_LE, i);
+          case F64 -> seg.getAtIndex(DOUBLE_LE, i);
+          case I32 -> seg.getAtIndex(INT_LE, i);
+          case I64 -> seg.getAtIndex(LONG_LE, i);
+          case F16 -> Float.float16ToFloat(seg.getAtIndex(SHORT_LE, i));
+          case BF16 -> Float.intBitsToFloat((seg.getAtIndex(SHORT_LE, i) & 0xffff) << 16);
+        };
+      }
+      return out;
+    }
+    for (int i = 0; i < n; i++) {
+      out[i] = switch (dtype) {
+        case F32 -> i < t.getFloatDataCount() ? t.getFloatData(i) : Double.NaN;
+        case F64 -> i < t.getDoubleDataCount() ? t.getDoubleData(i) : Double.NaN;
+        case I64 -> i < t.getInt64DataCount() ? t.getInt64Data(i) : Double.NaN;
+        case I32 -> i < t.getInt32DataCount() ? t.getInt32Data(i) : Double.NaN;
+        case F16 -> i < t.getInt32DataCount() ? Float.float16ToFloat((short) t.getInt32Data(i)) : Double.NaN;
+        case BF16 -> i < t.getInt32DataCount() ? Float.intBitsToFloat((t.getInt32Data(i) & 0xffff) << 16) : Double.NaN;
+      };
+    }
+    return out;
+  }
+
   /** Converts {@code t} (from the model {@code source}, named in errors) to a CPU tensor. */
   public static Tensor toTensor(TensorProto t, String source) {
     String what = source + ": tensor \"" + t.getName() + "\"";
