@@ -124,7 +124,7 @@ public record BertConfig(
         throw f.error("num_labels", "is " + numLabels + " but id2label names " + labels.size() + " labels");
       }
     }
-    f.has("label2id"); // derived from id2label when written
+    f.present("label2id"); // derived from id2label when written
     try {
       return new BertConfig(
           f.intOr("vocab_size", 30522),
@@ -139,7 +139,7 @@ public record BertConfig(
           f.intOr("type_vocab_size", 2),
           f.doubleOr("initializer_range", 0.02),
           f.doubleOr("layer_norm_eps", 1e-12),
-          f.has("pad_token_id") ? f.intOrNull("pad_token_id") : Integer.valueOf(0),
+          f.present("pad_token_id") ? f.intOrNull("pad_token_id") : Integer.valueOf(0),
           f.doubleOrNull("classifier_dropout"),
           f.stringList("architectures"),
           labels,

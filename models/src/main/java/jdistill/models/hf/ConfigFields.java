@@ -41,8 +41,15 @@ final class ConfigFields {
     return v == null || v.isNull() ? null : v;
   }
 
+  /** True when the field is present with a non-null value. */
   boolean has(String field) {
     return get(field) != null;
+  }
+
+  /** True when the key is present, even with a null value. */
+  boolean present(String field) {
+    read.add(field);
+    return node.has(field);
   }
 
   Integer intOrNull(String field) {
@@ -139,13 +146,5 @@ final class ConfigFields {
       if (!read.contains(e.getKey())) out.put(e.getKey(), HfJson.toPlain(e.getValue()));
     }
     return Collections.unmodifiableMap(out);
-  }
-
-  static void positive(ConfigFields f, String field, int value) {
-    if (value <= 0) throw f.error(field, "must be positive, got " + value);
-  }
-
-  static void probability(ConfigFields f, String field, double value) {
-    if (!(value >= 0 && value < 1)) throw f.error(field, "must be a probability in [0, 1), got " + value);
   }
 }

@@ -46,7 +46,6 @@ public final class HfCheckpointWriter {
    */
   public ShardPlan write(Path dir, HfConfig config, Map<String, Tensor> stateDict) throws IOException {
     Files.createDirectories(dir);
-    config.write(dir.resolve(CONFIG_FILE));
     Map<String, Long> sizes = new LinkedHashMap<>();
     stateDict.forEach((name, t) -> sizes.put(name, t.numel() * t.dtype().byteSize()));
     ShardPlan plan = HfCheckpointIndex.plan(sizes, maxShardBytes);
@@ -58,6 +57,8 @@ public final class HfCheckpointWriter {
     } else {
       Files.deleteIfExists(dir.resolve(HfCheckpointIndex.FILE_NAME));
     }
+    // The config goes last, so that a folder with a config.json has all its weights.
+    config.write(dir.resolve(CONFIG_FILE));
     return plan;
   }
 

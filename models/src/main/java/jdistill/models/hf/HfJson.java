@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * JSON in and out the way Hugging Face reads and writes it: strict reading (duplicate keys are an
@@ -177,12 +176,5 @@ public final class HfJson {
   /** Plain Java values (as {@link #toPlain} returns) back to a JSON tree. */
   public static JsonNode fromPlain(Object value) {
     return MAPPER.valueToTree(value);
-  }
-
-  /** A new object node with the given entries, in order. */
-  static ObjectNode object(Map<String, ?> entries) {
-    ObjectNode n = MAPPER.createObjectNode();
-    entries.forEach((k, v) -> n.set(k, fromPlain(v)));
-    return n;
   }
 }

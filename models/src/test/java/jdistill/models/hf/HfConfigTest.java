@@ -157,6 +157,17 @@ class HfConfigTest {
   }
 
   @Test
+  void explicitNullTokenIdsStayNull() throws IOException {
+    BertConfig c = (BertConfig) HfConfig.read(file("c.json", "{\"model_type\": \"bert\", \"pad_token_id\": null}"));
+    assertNull(c.padTokenId());
+    assertTrue(c.toJson().get("pad_token_id").isNull());
+    assertEquals(0, ((BertConfig) HfConfig.read(file("d.json", "{\"model_type\": \"bert\"}"))).padTokenId());
+    Gpt2Config g = (Gpt2Config) HfConfig.read(file("g.json", "{\"model_type\": \"gpt2\", \"bos_token_id\": null}"));
+    assertNull(g.bosTokenId());
+    assertEquals(50256, g.eosTokenId());
+  }
+
+  @Test
   void unknownModelTypeNamesFileFieldAndSupported() throws IOException {
     Path p = file("config.json", "{\"model_type\": \"llama\", \"hidden_size\": 4096}");
     var e = assertThrows(HfFormatException.class, () -> HfConfig.read(p));
