@@ -1,0 +1,44 @@
+package jdistill.distill.method;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every built-in method by name. An unknown name is an error listing the valid ones. */
+public final class MethodRegistry {
+
+  private static final Map<String, MethodFactory> METHODS = new LinkedHashMap<>();
+
+  static {
+    for (MethodFactory f : builtIns()) METHODS.put(f.info().name(), f);
+  }
+
+  private MethodRegistry() {}
+
+  /** The built-in factories, in the order {@code jdistill methods} lists them. */
+  private static List<MethodFactory> builtIns() {
+    List<MethodFactory> list = new ArrayList<>();
+    return list;
+  }
+
+  /** All registered methods. */
+  public static List<MethodFactory> all() {
+    return List.copyOf(METHODS.values());
+  }
+
+  /** The factory for {@code name}, or an error listing every valid name. */
+  public static MethodFactory get(String name) {
+    MethodFactory f = METHODS.get(name);
+    if (f == null) {
+      throw new IllegalArgumentException("unknown method '" + name + "'; valid methods: " + String.join(", ", METHODS.keySet()));
+    }
+    return f;
+  }
+
+  /** Validates the options and creates the method. */
+  public static Method create(String name, Map<String, ?> options, MethodSetup setup) {
+    MethodFactory f = get(name);
+    return f.create(MethodOptions.of(f.info(), options), setup);
+  }
+}
