@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * Reads and writes a checkpoint's config.json as a {@link ModelSpec}. Kept behind this interface
- * so the full Hugging Face config readers can replace {@link JacksonConfigIo}.
+ * so that tests and other formats can stand in for {@link HfConfigIo}.
  */
 public interface ConfigIo {
 

@@ -47,7 +47,7 @@ public final class HfCheckpoint {
 
   /** With the built-in Jackson config reader. */
   public HfCheckpoint() {
-    this(new JacksonConfigIo());
+    this(new HfConfigIo());
   }
 
   /** Reads config.json and the weights of {@code dir} into a new model of the family config.json names. */

@@ -1,5 +1,6 @@
 package jdistill.models.hf;
 
+import jdistill.models.transformer.Activation;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;

@@ -46,7 +46,7 @@ class HfCheckpointTest {
       assertFalse(f.contains("lm_head.weight"));
     }
     String json = Files.readString(tmp.resolve("config.json"));
-    assertTrue(json.contains("\"GPT2LMHeadModel\"") && json.contains("\"n_embd\" : 8"), json);
+    assertTrue(json.contains("\"GPT2LMHeadModel\"") && json.contains("\"n_embd\": 8"), json);
     HfCheckpoint.Loaded loaded = HfCheckpoint.load(tmp);
     assertEquals(ModelFamily.GPT2_LM, loaded.spec().family());
     assertEquals(GPT, loaded.spec().config());

@@ -1,5 +1,6 @@
 package jdistill.models.hf;
 
+import jdistill.models.transformer.Activation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -103,7 +104,7 @@ class HfConfigTest {
     assertEquals(12, c.numHiddenLayers());
     assertEquals(12, c.numAttentionHeads());
     assertEquals(3072, c.intermediateSize());
-    assertEquals(Activation.GELU, c.activation());
+    assertEquals(Activation.GELU_ERF, c.activation());
     assertEquals(512, c.maxPositionEmbeddings());
     assertEquals(2, c.typeVocabSize());
     assertEquals(1e-12, c.layerNormEps());
