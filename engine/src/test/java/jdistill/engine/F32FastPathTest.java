@@ -3,6 +3,7 @@ package jdistill.engine;
 import static jdistill.engine.TestSupport.assertClose;
 import static jdistill.engine.TestSupport.leaf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import jdistill.engine.TestSupport.Gen;
@@ -241,5 +242,56 @@ class F32FastPathTest {
     }
     assertTrue(Float.isNaN(x32.relu().toFloatArray()[0]), "relu(NaN) is NaN, as in torch");
     assertTrue(Double.isNaN(x64.relu().toDoubleArray()[n - 1]));
+  }
+
+  /**
+   * The F32 kernels must not depend on whether the JIT has compiled them yet. The Vector API's
+   * transcendental lanes and its reduceLanes(ADD) do (interpreted fallback and C2 intrinsic round
+   * differently), so these kernels are pinned to bit-exact references built from exactly rounded
+   * steps and {@link Math}, which the interpreter and compiled code share.
+   */
+  @Test
+  void kernelsAreBitExactAgainstJitIndependentReferences() {
+    Rng rng = new Rng(7);
+    int rows = 6;
+    int n = 77;
+    Tensor x64 = f32Exact(-5, 5).make(rng, rows, n);
+    Tensor x32 = x64.to(DType.F32);
+    for (UnaryOp op : new UnaryOp[] {UnaryOp.EXP, UnaryOp.TANH, UnaryOp.SIGMOID, UnaryOp.GELU_TANH, UnaryOp.GELU_TANH_GRAD}) {
+      double[] ref = run(op, x64).toDoubleArray();
+      float[] got = run(op, x32).toFloatArray();
+      for (int i = 0; i < got.length; i++) {
+        if (Float.floatToRawIntBits((float) ref[i]) != Float.floatToRawIntBits(got[i])) {
+          throw new AssertionError(op + " element " + i + ": F32 kernel " + got[i] + " is not the F64 result rounded, " + (float) ref[i]);
+        }
+      }
+    }
+    float[] logIn = x32.abs().add(0.1).toFloatArray();
+    float[] logOut = x32.abs().add(0.1).log().toFloatArray();
+    for (int i = 0; i < logIn.length; i++) assertEquals((float) Math.log(logIn[i]), logOut[i], 0f, "log element " + i);
+
+    float[] v = x32.toFloatArray();
+    float[] sm = x32.softmax(-1).toFloatArray();
+    float[] rs = x32.sum(-1, false).toFloatArray();
+    int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+    for (int r = 0; r < rows; r++) {
+      float max = Float.NEGATIVE_INFINITY;
+      for (int i = 0; i < n; i++) max = Math.max(max, v[r * n + i]);
+      double sum = 0;
+      float[] e = new float[n];
+      for (int i = 0; i < n; i++) {
+        e[i] = (float) Math.exp(v[r * n + i] - max);
+        sum += e[i];
+      }
+      float inv = (float) (1.0 / sum);
+      for (int i = 0; i < n; i++) assertEquals(e[i] * inv, sm[r * n + i], 0f, "softmax row " + r + " element " + i);
+      float[] acc = new float[lanes];
+      int bound = n - n % lanes;
+      for (int i = 0; i < bound; i++) acc[i % lanes] += v[r * n + i];
+      float total = 0;
+      for (float a : acc) total += a;
+      for (int i = bound; i < n; i++) total += v[r * n + i];
+      assertEquals(total, rs[r], 0f, "row sum " + r + " in lane order");
+    }
   }
 }

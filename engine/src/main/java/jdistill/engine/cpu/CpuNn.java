@@ -55,15 +55,10 @@ final class CpuNn {
     for (; i < n; i++) max = Math.max(max, x[xb + i]);
     if (max == Float.NEGATIVE_INFINITY) max = 0f;
     FloatVector vm = FloatVector.broadcast(S, max);
-    FloatVector vsum = FloatVector.zero(S);
-    i = 0;
-    for (; i < bound; i += S.length()) {
-      FloatVector e = FloatVector.fromArray(S, x, xb + i).sub(vm).lanewise(VectorOperators.EXP);
-      if (!log) e.intoArray(out, ob + i);
-      vsum = vsum.add(e);
-    }
-    float sum = vsum.reduceLanes(VectorOperators.ADD);
-    for (; i < n; i++) {
+    // exp element by element through Math.exp: the Vector API's lanewise EXP gives different bits
+    // before and after C2 compiles the kernel, which would make runs irreproducible
+    double sum = 0;
+    for (i = 0; i < n; i++) {
       float e = (float) Math.exp(x[xb + i] - max);
       if (!log) out[ob + i] = e;
       sum += e;
@@ -76,7 +71,7 @@ final class CpuNn {
       for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, xb + i).sub(vm).sub(vl).intoArray(out, ob + i);
       for (; i < n; i++) out[ob + i] = (x[xb + i] - max) - logSum;
     } else {
-      float inv = 1f / sum;
+      float inv = (float) (1.0 / sum);
       i = 0;
       for (; i < bound; i += S.length()) FloatVector.fromArray(S, out, ob + i).mul(inv).intoArray(out, ob + i);
       for (; i < n; i++) out[ob + i] *= inv;
@@ -132,7 +127,7 @@ final class CpuNn {
             FloatVector d = FloatVector.fromArray(S, xa, xb + i).sub(vmu);
             vvar = d.fma(d, vvar);
           }
-          float var = vvar.reduceLanes(VectorOperators.ADD);
+          float var = CpuReduce.sumLanes(vvar);
           for (; i < n; i++) var += (xa[xb + i] - mu) * (xa[xb + i] - mu);
           float rs = (float) (1.0 / Math.sqrt(var / n + eps));
           wm.set(r, mu);

@@ -15,8 +15,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class CpuPointwise {
 
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  private static final float SQRT_2_OVER_PI = (float) ScalarMath.SQRT_2_OVER_PI;
-  private static final float GELU_C = (float) ScalarMath.GELU_C;
 
   private CpuPointwise() {}
 
@@ -101,8 +99,18 @@ final class CpuPointwise {
     });
   }
 
+  /**
+   * Ops with a Vector API form built from exactly rounded lane operations only. Transcendental
+   * lanewise ops (EXP, LOG, TANH) are left out on purpose: their results differ between the
+   * interpreted fallback and the C2 intrinsic, so a kernel would change its output bits once the
+   * JIT compiles it. Those ops run element by element through {@link Math}, whose intrinsics the
+   * interpreter shares.
+   */
   private static boolean vectorizable(UnaryOp op) {
-    return op != UnaryOp.GELU_ERF && op != UnaryOp.GELU_ERF_GRAD && op != UnaryOp.SIGN;
+    return switch (op) {
+      case NEG, SQRT, RSQRT, RELU, ABS, RECIPROCAL, SQUARE, STEP -> true;
+      default -> false;
+    };
   }
 
   private static boolean vectorizable(BinaryOp op) {
@@ -134,28 +142,13 @@ final class CpuPointwise {
   private static FloatVector vectorUnary(UnaryOp op, FloatVector v) {
     return switch (op) {
       case NEG -> v.neg();
-      case EXP -> v.lanewise(VectorOperators.EXP);
-      case LOG -> v.lanewise(VectorOperators.LOG);
       case SQRT -> v.sqrt();
       case RSQRT -> one().div(v.sqrt());
-      case TANH -> v.lanewise(VectorOperators.TANH);
-      case SIGMOID -> one().div(v.neg().lanewise(VectorOperators.EXP).add(1f));
       case RELU -> v.max(0f);
-      case GELU_TANH -> {
-        FloatVector inner = v.mul(v).mul(v).mul(GELU_C).add(v).mul(SQRT_2_OVER_PI);
-        yield inner.lanewise(VectorOperators.TANH).add(1f).mul(v).mul(0.5f);
-      }
       case ABS -> v.abs();
       case RECIPROCAL -> one().div(v);
       case SQUARE -> v.mul(v);
       case STEP -> FloatVector.zero(S).blend(1f, v.compare(VectorOperators.GT, 0f));
-      case GELU_TANH_GRAD -> {
-        FloatVector x2 = v.mul(v);
-        FloatVector t = x2.mul(v).mul(GELU_C).add(v).mul(SQRT_2_OVER_PI).lanewise(VectorOperators.TANH);
-        FloatVector du = x2.mul(3f * GELU_C).add(1f).mul(SQRT_2_OVER_PI);
-        FloatVector oneMinusT2 = t.mul(t).neg().add(1f);
-        yield t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(oneMinusT2).mul(du));
-      }
       default -> throw new IllegalArgumentException("no vector form for " + op);
     };
   }

@@ -4,7 +4,6 @@ import jdistill.engine.DType;
 import jdistill.engine.Tensor;
 import jdistill.engine.backend.ReduceOp;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -107,8 +106,21 @@ final class CpuReduce {
     FloatVector acc = FloatVector.zero(S);
     int i = 0;
     for (int bound = S.loopBound(n); i < bound; i += S.length()) acc = acc.add(FloatVector.fromArray(S, x, off + i));
-    float s = acc.reduceLanes(VectorOperators.ADD);
+    float s = sumLanes(acc);
     for (; i < n; i++) s += x[off + i];
+    return s;
+  }
+
+  /**
+   * Sum of the lanes, lane 0 first. {@code reduceLanes(ADD)} leaves the order open and really
+   * differs between the interpreted fallback and the C2 intrinsic, so results would depend on
+   * whether the JIT had compiled the kernel yet; a fixed order keeps every run bit-identical.
+   */
+  static float sumLanes(FloatVector v) {
+    float[] lanes = new float[v.length()];
+    v.intoArray(lanes, 0);
+    float s = 0;
+    for (float lane : lanes) s += lane;
     return s;
   }
 }
