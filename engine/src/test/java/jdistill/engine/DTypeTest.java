@@ -160,4 +160,34 @@ class DTypeTest {
     IllegalArgumentException bytes = assertThrows(IllegalArgumentException.class, () -> Tensor.fromSegment(MemorySegment.ofArray(new byte[6]), DType.F32, Device.CPU, 2));
     assertTrue(bytes.getMessage().contains("expected 8 bytes"), bytes.getMessage());
   }
+
+  @Test
+  void halfPrecisionComputeOnTheCpu() {
+    Rng rng = new Rng(2);
+    for (DType dt : new DType[] {DType.BF16, DType.F16}) {
+      double ulp = dt == DType.BF16 ? 0x1p-8 : 0x1p-11;
+      Tensor x = Tensor.randn(rng, 2, 3, 5, 7).to(dt);
+      Tensor x32 = x.to(DType.F32);
+      for (boolean log : new boolean[] {false, true}) {
+        Tensor got = log ? x.logSoftmax(-1) : x.softmax(1);
+        Tensor ref = log ? x32.logSoftmax(-1) : x32.softmax(1);
+        assertEquals(dt, got.dtype());
+        TestSupport.assertClose(ref.toDoubleArray(), got.toDoubleArray(), 1e-6, 2 * ulp, dt + (log ? " logSoftmax" : " softmax"));
+      }
+      Tensor w = Tensor.uniform(rng, 0.5, 1.5, 7).to(dt);
+      Tensor b = Tensor.uniform(rng, -1, 1, 7).to(dt);
+      TestSupport.assertClose(F.layerNorm(x32, w.to(DType.F32), b.to(DType.F32), 1e-5).toDoubleArray(), F.layerNorm(x, w, b, 1e-5).toDoubleArray(), 4 * ulp, 4 * ulp, dt + " layerNorm");
+      // matmul: F32 products of the exact widened values, rounded once (bit-exact), strided and batched
+      Tensor m = Tensor.randn(rng, 1, 7, 4).to(dt);
+      Tensor[][] pairs = {{x, m}, {x.mT(), x}, {x.select(0, 1), m.narrow(1, 1, 2)}};
+      for (Tensor[] p : pairs) {
+        Tensor got = p[0].matmul(p[1]);
+        assertEquals(dt, got.dtype());
+        assertArrayEquals(p[0].to(DType.F32).matmul(p[1].to(DType.F32)).to(dt).toFloatArray(), got.toFloatArray(), dt + " matmul " + Shapes.str(p[0].shape()) + " x " + Shapes.str(p[1].shape()));
+      }
+      Tensor leaf = x.detach().requiresGrad(true);
+      leaf.softmax(-1).mul(leaf).sum().backward();
+      assertEquals(dt, leaf.grad().dtype());
+    }
+  }
 }

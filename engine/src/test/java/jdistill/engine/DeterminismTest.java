@@ -85,4 +85,13 @@ class DeterminismTest {
     float[] shifted = F.dropout(Tensor.ones(200), 0.5, 7, 1200).toFloatArray();
     assertArrayEquals(java.util.Arrays.copyOfRange(a, 200, 400), shifted);
   }
+
+  @Test
+  void rngResumesFromSeedAndPosition() {
+    Rng a = new Rng(5);
+    for (int i = 0; i < 7; i++) a.nextGaussian();
+    Rng resumed = new Rng(a.seed(), a.position());
+    for (int i = 0; i < 20; i++) assertEquals(a.nextLong(), resumed.nextLong(), "draw " + i + " after resuming");
+    assertEquals(14 + 20, a.position(), "a Gaussian takes two draws");
+  }
 }

@@ -213,4 +213,15 @@ class ElementwiseGradTest {
       GradCheck.check("maskedFill 3-d " + la, in -> in[0].maskedFill(mask3, 2.0).exp(), y);
     }
   }
+
+  @Test
+  void expandedAndSlicedOperandsInsideTheGraph() {
+    Rng rng = new Rng(9);
+    Tensor a = uniform(rng, -1, 1, 3, 1);
+    Tensor b = uniform(rng, 0.5, 1.5, 4, 3);
+    GradCheck.check("expanded * transposed", in -> in[0].expand(3, 4).mul(in[1].mT()), a, b);
+    GradCheck.check("expanded / expanded", in -> in[1].select(0, 2).unsqueeze(0).expand(3, 3).div(in[0].expand(3, 3).add(2.0)), a, b);
+    GradCheck.check("permuted pow", in -> in[1].permute(1, 0).pow(in[0].expand(3, 4)), a, b);
+    GradCheck.check("narrowed exp * expanded", in -> in[1].narrow(0, 1, 2).exp().mul(in[0].mT().expand(2, 3)), a, b);
+  }
 }

@@ -201,6 +201,10 @@ class ViewsTest {
     Tensor sel = F.indexSelect(iota(3, 2, 2), TestSupport.longs(2, 0));
     assertArrayEquals(new int[] {2, 2, 2}, sel.shape());
     assertArrayEquals(new double[] {8, 9, 10, 11, 0, 1, 2, 3}, sel.toDoubleArray());
+    IllegalArgumentException big = assertThrows(IllegalArgumentException.class, () -> F.gather(x, 1, Tensor.ofLongs(new long[] {0, 0, 0, 0}, 4, 1)));
+    assertTrue(big.getMessage().contains("larger than the input [3, 4] in dim 0"), big.getMessage());
+    IndexOutOfBoundsException range = assertThrows(IndexOutOfBoundsException.class, () -> F.gather(x, 1, Tensor.ofLongs(new long[] {4}, 1, 1)));
+    assertTrue(range.getMessage().contains("gather index 4 out of range [0, 4) along dim 1"), range.getMessage());
     IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> F.embedding(x, TestSupport.longs(0, 3)));
     assertTrue(e.getMessage().contains("outside the table's 3 rows"), e.getMessage());
   }

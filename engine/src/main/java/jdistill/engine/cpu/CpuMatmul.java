@@ -13,6 +13,10 @@ final class CpuMatmul {
   private CpuMatmul() {}
 
   static void matmul(Tensor a, Tensor b, Tensor out, boolean accumulate) {
+    if (out.dtype() == DType.BF16 || out.dtype() == DType.F16) {
+      matmulViaF32(a, b, out, accumulate);
+      return;
+    }
     int rank = out.rank();
     int m = out.shape(rank - 2);
     int n = out.shape(rank - 1);
@@ -53,6 +57,31 @@ final class CpuMatmul {
     long perMatrix = (long) m * n * k;
     if (nb > 1 && perMatrix < (1L << 22)) Parallel.forRange(nb, 1, body);
     else body.run(0, nb);
+  }
+
+  /**
+   * BF16/F16 operands: widened to F32 copies (same strides, so the layouts stay valid), multiplied
+   * in F32, rounded once into {@code out}. The copies are plain host arrays owned by no scope.
+   */
+  private static void matmulViaF32(Tensor a, Tensor b, Tensor out, boolean accumulate) {
+    Tensor a32 = widened(a);
+    Tensor b32 = widened(b);
+    Tensor o32 = new Tensor(new CpuStorage(DType.F32, out.numel()), out.shape(), out.strides(), 0);
+    if (accumulate) CpuBackend.INSTANCE.copy(out, o32);
+    matmul(a32, b32, o32, accumulate);
+    CpuBackend.INSTANCE.copy(o32, out);
+  }
+
+  /** An F32 copy of the storage range {@code t} reads, viewed with t's shape and strides. */
+  private static Tensor widened(Tensor t) {
+    long last = t.offset();
+    for (int d = 0; d < t.rank(); d++) last += (long) Math.max(t.shape(d) - 1, 0) * t.stride(d);
+    int start = Math.toIntExact(t.offset());
+    int length = Math.toIntExact(last - start + 1);
+    Tensor flatSrc = new Tensor(t.storage(), new int[] {length}, new int[] {1}, start);
+    Tensor flat = new Tensor(new CpuStorage(DType.F32, length), new int[] {length}, new int[] {1}, 0);
+    CpuBackend.INSTANCE.copy(flatSrc, flat);
+    return new Tensor(flat.storage(), t.shape(), t.strides(), 0);
   }
 
 }

@@ -25,22 +25,23 @@ final class CpuNn {
       });
       return;
     }
-    double[] xa = ((CpuStorage) x.storage()).doubles();
-    double[] oa = ((CpuStorage) out.storage()).doubles();
+    // F64, and the 16-bit storage types computed in double (they used to hit a ClassCastException)
+    Access.Reader rx = Access.reader(x);
+    Access.Writer w = Access.writer(out);
     Parallel.forRange(rows, Math.max(1, 8192 / Math.max(n, 1)), (from, to) -> {
       for (int r = from; r < to; r++) {
         int xb = xo + r * n;
         int ob = r * n;
         double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) max = Math.max(max, xa[xb + i]);
+        for (int i = 0; i < n; i++) max = Math.max(max, rx.get(xb + i));
         double sum = 0;
-        for (int i = 0; i < n; i++) sum += Math.exp(xa[xb + i] - max);
+        for (int i = 0; i < n; i++) sum += Math.exp(rx.get(xb + i) - max);
         if (log) {
           // (x - max) - log(sum), not x - (max + log(sum)): the latter rounds away low bits for large x
           double logSum = Math.log(sum);
-          for (int i = 0; i < n; i++) oa[ob + i] = (xa[xb + i] - max) - logSum;
+          for (int i = 0; i < n; i++) w.set(ob + i, (rx.get(xb + i) - max) - logSum);
         } else {
-          for (int i = 0; i < n; i++) oa[ob + i] = Math.exp(xa[xb + i] - max) / sum;
+          for (int i = 0; i < n; i++) w.set(ob + i, Math.exp(rx.get(xb + i) - max) / sum);
         }
       }
     });
@@ -76,7 +77,7 @@ final class CpuNn {
       for (; i < bound; i += S.length()) FloatVector.fromArray(S, x, xb + i).sub(vm).sub(vl).intoArray(out, ob + i);
       for (; i < n; i++) out[ob + i] = (x[xb + i] - max) - logSum;
     } else {
-      float inv = 1f / sum;
+      float inv = (float) (1.0 / sum);
       i = 0;
       for (; i < bound; i += S.length()) FloatVector.fromArray(S, out, ob + i).mul(inv).intoArray(out, ob + i);
       for (; i < n; i++) out[ob + i] *= inv;

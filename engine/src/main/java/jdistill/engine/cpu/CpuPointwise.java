@@ -101,6 +101,11 @@ final class CpuPointwise {
     });
   }
 
+  /**
+   * Ops with a Vector API form built from exactly rounded lane operations only: exp and tanh come
+   * from {@link VectorMath}, never from the Vector API's own transcendental lane ops, whose bits
+   * differ between interpreted and compiled code. LOG and the erf forms run element by element.
+   */
   private static boolean vectorizable(UnaryOp op) {
     return op != UnaryOp.GELU_ERF && op != UnaryOp.GELU_ERF_GRAD && op != UnaryOp.SIGN && op != UnaryOp.LOG;
   }
@@ -138,22 +143,25 @@ final class CpuPointwise {
       case SQRT -> v.sqrt();
       case RSQRT -> one().div(v.sqrt());
       case TANH -> VectorMath.tanh(v);
-      case SIGMOID -> one().div(VectorMath.exp(v.neg()).add(1f));
+      case SIGMOID -> VectorMath.sigmoid(v);
       case RELU -> v.max(0f);
       case GELU_TANH -> {
-        FloatVector inner = v.mul(v).mul(v).mul(GELU_C).add(v).mul(SQRT_2_OVER_PI);
-        yield VectorMath.tanh(inner).add(1f).mul(v).mul(0.5f);
+        // 0.5 x (1 + tanh(u)) = x * sigmoid(2u), without the cancellation of 1 + tanh(u) for x << 0
+        FloatVector u2 = v.mul(v).mul(v).mul(GELU_C).add(v).mul(2f * SQRT_2_OVER_PI);
+        yield v.mul(VectorMath.sigmoid(u2));
       }
       case ABS -> v.abs();
       case RECIPROCAL -> one().div(v);
       case SQUARE -> v.mul(v);
       case STEP -> FloatVector.zero(S).blend(1f, v.compare(VectorOperators.GT, 0f));
       case GELU_TANH_GRAD -> {
+        // with s = sigmoid(2u): 0.5 (1 + tanh u) = s and 0.5 x (1 - tanh^2 u) u' = 2 x s (1 - s) u'
         FloatVector x2 = v.mul(v);
-        FloatVector t = VectorMath.tanh(x2.mul(v).mul(GELU_C).add(v).mul(SQRT_2_OVER_PI));
+        FloatVector e = VectorMath.exp(x2.mul(v).mul(GELU_C).add(v).mul(-2f * SQRT_2_OVER_PI));
+        FloatVector s = one().div(e.add(1f));
+        FloatVector oneMinusS = e.div(e.add(1f));
         FloatVector du = x2.mul(3f * GELU_C).add(1f).mul(SQRT_2_OVER_PI);
-        FloatVector oneMinusT2 = t.mul(t).neg().add(1f);
-        yield t.add(1f).mul(0.5f).add(v.mul(0.5f).mul(oneMinusT2).mul(du));
+        yield v.mul(2f).mul(s).mul(oneMinusS).mul(du).add(s);
       }
       default -> throw new IllegalArgumentException("no vector form for " + op);
     };

@@ -4,7 +4,6 @@ import jdistill.engine.DType;
 import jdistill.engine.Tensor;
 import jdistill.engine.backend.ReduceOp;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**

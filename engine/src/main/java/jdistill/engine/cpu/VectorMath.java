@@ -44,10 +44,28 @@ final class VectorMath {
     return scaled.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
   }
 
-  /** tanh(x) = 1 - 2 / (e^{2x} + 1), saturating cleanly at +-1. */
+  /**
+   * tanh: an odd Taylor polynomial below |x| = 0.4 (where 1 - 2/(e^{2x}+1) would cancel), that
+   * formula on |x| above, with the sign restored.
+   */
   static FloatVector tanh(FloatVector x) {
-    FloatVector e = exp(x.mul(2f));
-    return FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
+    FloatVector ax = x.abs();
+    FloatVector x2 = x.mul(x);
+    FloatVector poly = FloatVector.broadcast(S, 21844f / 6081075f);
+    poly = poly.fma(x2, FloatVector.broadcast(S, -1382f / 155925f));
+    poly = poly.fma(x2, FloatVector.broadcast(S, 62f / 2835f));
+    poly = poly.fma(x2, FloatVector.broadcast(S, -17f / 315f));
+    poly = poly.fma(x2, FloatVector.broadcast(S, 2f / 15f));
+    poly = poly.fma(x2, FloatVector.broadcast(S, -1f / 3f));
+    FloatVector small = poly.mul(x2).fma(x, x);
+    FloatVector large = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(ax.mul(2f)).add(1f)));
+    large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
+    return large.blend(small, ax.compare(VectorOperators.LT, 0.4f));
+  }
+
+  /** 1 / (1 + e^{-x}). */
+  static FloatVector sigmoid(FloatVector x) {
+    return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f));
   }
 
   /** The sum of the lanes, added in lane order (deterministic). */

@@ -91,6 +91,13 @@ public final class Nn {
   public static Tensor gather(Tensor x, int dim, Tensor index) {
     int d = Shapes.dim(dim, x.rank());
     if (index.rank() != x.rank()) throw new IllegalArgumentException("gather: index rank " + index.rank() + " differs from input rank " + x.rank());
+    if (index.dtype().isFloating()) throw new IllegalArgumentException("gather: index must be I32 or I64, got " + index.dtype());
+    for (int i = 0; i < x.rank(); i++) {
+      // the kernel addresses x with the index's shape: a larger index would read outside x
+      if (i != d && index.shape(i) > x.shape(i)) {
+        throw new IllegalArgumentException("gather: index of shape " + Arrays.toString(index.shape()) + " is larger than the input " + Arrays.toString(x.shape()) + " in dim " + i + " (only dim " + d + " may differ)");
+      }
+    }
     Tensor ic = index.contiguous();
     Tensor xc = x.detach();
     Tensor out = Tensor.empty(x.dtype(), x.device(), index.shape());
