@@ -91,7 +91,7 @@ final class CudaMatmul {
               .ptr(cBase + (cOff + m0 * sCm) * es)
               .i64(mc).i64(n).i64(k).i64(plan.sAm).i64(plan.sAk).i64(plan.sBk).i64(plan.sBn).i64(sCm).i64(sCn)
               .i64(batch1).i64(count).i64(sA0).i64(sA1).i64(sB0).i64(sB1).i64(sC0).i64(sC1)
-              .f32(1f).f32(accumulate ? 1f : 0f));
+              .f64(1.0).f64(accumulate ? 1.0 : 0.0));
         }
       }
     }
