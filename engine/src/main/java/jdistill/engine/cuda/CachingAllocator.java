@@ -48,6 +48,7 @@ public final class CachingAllocator {
   private long hits;
   private long misses;
   private long oomRetries;
+  private boolean closed;
 
   /** An allocator drawing on {@code memory}. */
   public CachingAllocator(DeviceMemory memory) {
@@ -69,6 +70,7 @@ public final class CachingAllocator {
 
   /** A block of at least {@code bytes} (0 is allowed and gets the smallest class). */
   public synchronized Block allocate(long bytes) {
+    if (closed) throw new IllegalStateException("allocation of " + bytes + " bytes on " + memory.describe() + " after its backend was closed");
     long size = roundSize(bytes);
     TreeMap<Long, ArrayDeque<Long>> pool = size < LARGE_THRESHOLD ? smallCache : largeCache;
     Map.Entry<Long, ArrayDeque<Long>> e = pool.ceilingEntry(size);
@@ -112,8 +114,9 @@ public final class CachingAllocator {
     return new Block(address, size);
   }
 
-  /** Returns a block to the cache. Freeing a block twice is an error. */
+  /** Returns a block to the cache. Freeing a block twice is an error; after {@link #releaseAll()} freeing does nothing. */
   public synchronized void free(Block block) {
+    if (closed) return;
     Long size = live.remove(block.address());
     if (size == null || size != block.size()) {
       throw new IllegalStateException("free of device block 0x" + Long.toHexString(block.address()) + " (" + block.size() + " bytes) that is not in use (double free?)");
@@ -127,6 +130,7 @@ public final class CachingAllocator {
 
   /** Returns every cached block to the device (cuMemFree). Blocks in use are untouched. */
   public synchronized void emptyCache() {
+    if (cachedBlocks > 0) memory.quiesce();
     for (TreeMap<Long, ArrayDeque<Long>> pool : java.util.List.of(smallCache, largeCache)) {
       for (ArrayDeque<Long> q : pool.values()) {
         for (long address : q) {
@@ -150,8 +154,9 @@ public final class CachingAllocator {
     return new AllocatorStats(inUseBytes, live.size(), peakInUseBytes, cachedBytes, cachedBlocks, deviceAllocations, deviceFrees, hits, misses, oomRetries);
   }
 
-  /** Frees everything, in use or cached (when the backend shuts down). */
+  /** Frees everything, in use or cached, and refuses further allocations (when the backend shuts down). */
   public synchronized void releaseAll() {
+    memory.quiesce();
     emptyCache();
     for (long address : live.keySet()) {
       memory.free(address);
@@ -159,5 +164,6 @@ public final class CachingAllocator {
     }
     live.clear();
     inUseBytes = 0;
+    closed = true;
   }
 }

@@ -108,13 +108,19 @@ final class CudaContext implements AutoCloseable {
     Driver.check(cuDeviceTotalMem(total, dev), "cuDeviceTotalMem(" + index + ")");
     CUcontext ctx = new CUcontext();
     Driver.check(cuDevicePrimaryCtxRetain(ctx, dev), "cuDevicePrimaryCtxRetain(" + what + ")");
-    Driver.check(cuCtxSetCurrent(ctx), "cuCtxSetCurrent(" + what + ")");
-    CURRENT.set(ctx);
-    CUstream compute = new CUstream();
-    CUstream copy = new CUstream();
-    Driver.check(cuStreamCreate(compute, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate(compute, " + what + ")");
-    Driver.check(cuStreamCreate(copy, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate(copy, " + what + ")");
-    return new CudaContext(index, dev, ctx, compute, copy, name, sms, total[0], cc);
+    try {
+      Driver.check(cuCtxSetCurrent(ctx), "cuCtxSetCurrent(" + what + ")");
+      CURRENT.set(ctx);
+      CUstream compute = new CUstream();
+      CUstream copy = new CUstream();
+      Driver.check(cuStreamCreate(compute, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate(compute, " + what + ")");
+      Driver.check(cuStreamCreate(copy, CUstream_flags.CU_STREAM_NON_BLOCKING), "cuStreamCreate(copy, " + what + ")");
+      return new CudaContext(index, dev, ctx, compute, copy, name, sms, total[0], cc);
+    } catch (RuntimeException e) {
+      CURRENT.remove();
+      cuDevicePrimaryCtxRelease(dev);
+      throw e;
+    }
   }
 
   private static int attribute(CUdevice dev, int attribute, String what) {

@@ -16,6 +16,13 @@ public interface DeviceMemory {
   /** Frees memory returned by {@link #allocate}. */
   void free(long address);
 
+  /**
+   * Waits until no queued device work can still use memory that is about to be freed; called
+   * once before cached blocks go back to the device (they may have been released while kernels
+   * reading them were still queued).
+   */
+  default void quiesce() {}
+
   /** A short description of the device for messages, e.g. "cuda:0 (NVIDIA H100 80GB HBM3)". */
   String describe();
 }

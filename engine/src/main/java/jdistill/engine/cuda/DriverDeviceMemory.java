@@ -1,5 +1,6 @@
 package jdistill.engine.cuda;
 
+import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemFree;
 
@@ -28,6 +29,12 @@ final class DriverDeviceMemory implements DeviceMemory {
   public void free(long address) {
     context.makeCurrent();
     Driver.check(cuMemFree(Driver.at(address)), "cuMemFree(0x" + Long.toHexString(address) + ") on " + describe());
+  }
+
+  @Override
+  public void quiesce() {
+    context.makeCurrent();
+    Driver.check(cuCtxSynchronize(), "cuCtxSynchronize before freeing cached blocks on " + describe() + Transfers.HINT);
   }
 
   @Override

@@ -111,13 +111,19 @@ class CachingAllocatorTest {
     a.emptyCache();
     assertEquals(1, dev.liveCount());
     assertEquals(2, dev.frees);
+    assertEquals(1, dev.quiesces, "queued work is awaited once before cached blocks go back");
+    a.emptyCache();
+    assertEquals(1, dev.quiesces, "nothing cached: nothing to wait for");
     AllocatorStats s = a.stats();
     assertEquals(0, s.cachedBytes());
     assertEquals(10 * MIB, s.inUseBytes());
     assertEquals(2, s.deviceFrees());
-    a.free(keep);
     a.releaseAll();
     assertEquals(0, dev.liveCount());
+    // storages released after their backend closed are ignored; new allocations are refused
+    a.free(keep);
+    assertEquals(0, dev.liveCount());
+    assertThrows(IllegalStateException.class, () -> a.allocate(10));
   }
 
   @Test

@@ -12,6 +12,7 @@ final class FakeDeviceMemory implements DeviceMemory {
   private long used;
   int allocations;
   int frees;
+  int quiesces;
 
   FakeDeviceMemory(long capacity) {
     this.capacity = capacity;
@@ -37,6 +38,11 @@ final class FakeDeviceMemory implements DeviceMemory {
     if (size == null) throw new IllegalStateException("fake device: free of unknown address 0x" + Long.toHexString(address));
     used -= size;
     frees++;
+  }
+
+  @Override
+  public void quiesce() {
+    quiesces++;
   }
 
   @Override
