@@ -1,7 +1,7 @@
 package jdistill.engine.cuda;
 
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
-import static jcuda.driver.JCudaDriver.cuMemcpyDtoHAsync;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
 import static jcuda.driver.JCudaDriver.cuMemcpyDtoDAsync;
 import static jcuda.driver.JCudaDriver.cuMemsetD32Async;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
@@ -210,9 +210,11 @@ public final class CudaBackend implements Backend, CudaExec {
   private void checkErrorFlag() {
     if (flagKernels.isEmpty()) return;
     ctx.makeCurrent();
+    // the flag is read synchronously into a Java array (JCuda cannot copy asynchronously into
+    // one) once every kernel queued so far has finished
     int[] flag = {0};
-    Driver.check(cuMemcpyDtoHAsync(Pointer.to(flag), Driver.at(errorFlag.address()), 4, ctx.compute), "cuMemcpyDtoHAsync(error flag)");
     Driver.check(cuStreamSynchronize(ctx.compute), "cuStreamSynchronize(compute)" + Transfers.HINT);
+    Driver.check(cuMemcpyDtoH(Pointer.to(flag), Driver.at(errorFlag.address()), 4), "cuMemcpyDtoH(error flag)");
     Set<String> kernels = new TreeSet<>(flagKernels);
     flagKernels.clear();
     if (flag[0] != 0) {
