@@ -22,7 +22,7 @@ final class CudaAdamW {
     }
     try (Temps temps = new Temps(exec)) {
       Tensor g = CudaPointwise.contiguous(exec, temps, grad);
-      exec.launch("adamw", Kernels.elementwise(exec, n), new KernelArgs()
+      exec.launch("adamw", Kernels.gridStride(n, Kernels.THREADS), new KernelArgs()
           .i64(n).ptr(param).i32(Kernels.code(param.dtype())).ptr(g).i32(Kernels.code(g.dtype()))
           .ptr(m).ptr(v).i32(Kernels.code(m.dtype())).ptrOrNull(master)
           .f64(h.lr()).f64(h.beta1()).f64(h.beta2()).f64(h.eps()).f64(h.weightDecay()).i64(h.step()).f64(h.gradScale()));

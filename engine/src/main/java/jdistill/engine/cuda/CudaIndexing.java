@@ -14,6 +14,8 @@ final class CudaIndexing {
 
   /** Keys sorted per block by the local bitonic kernels. */
   static final int SORT_TILE = 2048;
+  /** Threads per block of index_add_apply (one per table column). */
+  static final int APPLY_THREADS = 128;
 
   private CudaIndexing() {}
 
@@ -29,7 +31,7 @@ final class CudaIndexing {
       Tensor ic = CudaPointwise.contiguous(exec, temps, ids);
       Tensor o = CudaPointwise.target(temps, out);
       String name = "index_select_" + sfx;
-      exec.launch(name, Grid.of(Math.min(nids, (long) exec.multiprocessors() * 32), 256), new KernelArgs()
+      exec.launch(name, Kernels.blockPerRow(nids, 128), new KernelArgs()
           .i64(nids).i64(d).ptr(tc).i64(table.shape(0)).ptr(ic).i32(isI64).ptr(o).ptr(exec.errorFlag(name)));
       CudaPointwise.finish(exec, o, out);
     }
@@ -45,7 +47,7 @@ final class CudaIndexing {
     if (n >= 1L << 32 || vocab >= (1L << 32) - 1) {
       throw new UnsupportedOperationException("indexAdd on CUDA: needs fewer than 2^32 ids and rows, got " + n + " ids, " + vocab + " rows");
     }
-    if (d > 256L * Grid.MAX_GRID_YZ) throw new UnsupportedOperationException("indexAdd on CUDA: rows of " + d + " elements are too long");
+    if (d > (long) APPLY_THREADS * Grid.MAX_GRID_YZ) throw new UnsupportedOperationException("indexAdd on CUDA: rows of " + d + " elements are too long");
     int isI64 = Kernels.indexIsI64("indexAdd", ids);
     try (Temps temps = new Temps(exec)) {
       Tensor tab = CudaPointwise.contiguous(exec, temps, table);
@@ -54,11 +56,10 @@ final class CudaIndexing {
       long padded = sortSize(n);
       long keys = temps.storage(DType.I64, padded).address();
       String name = "index_add_keys";
-      exec.launch(name, Kernels.elementwise(exec, padded), new KernelArgs()
+      exec.launch(name, Kernels.gridStride(padded, Kernels.THREADS), new KernelArgs()
           .i64(n).ptr(ic).i32(isI64).i64(vocab).ptr(keys).i64(padded).ptr(exec.errorFlag(name)));
       sortKeys(exec, keys, padded);
-      long gx = Math.min(n, (long) exec.multiprocessors() * 64);
-      exec.launch("index_add_apply_" + sfx, new Grid(Grid.clampX(gx), Grid.clampYZ(Grid.ceilDiv(d, 256)), 1, 256, 1, 1, 0), new KernelArgs()
+      exec.launch("index_add_apply_" + sfx, new Grid(Grid.clampX(Math.min(n, Kernels.MAX_BLOCKS)), (int) Grid.ceilDiv(d, APPLY_THREADS), 1, APPLY_THREADS, 1, 1, 0), new KernelArgs()
           .i64(n).i64(d).ptr(keys).ptr(sc).ptr(tab).i64(vocab));
       if (tab != table) CudaPointwise.copy(exec, tab, table);
     }
@@ -77,7 +78,7 @@ final class CudaIndexing {
     exec.launch("bitonic_sort_local", Grid.of(tiles, 1024), new KernelArgs().ptr(keys).i64(padded));
     for (long k = 2L * SORT_TILE; k <= padded; k <<= 1) {
       for (long j = k >> 1; j >= SORT_TILE; j >>= 1) {
-        exec.launch("bitonic_merge_global", Kernels.elementwise(exec, padded / 2), new KernelArgs().ptr(keys).i64(padded).i64(k).i64(j));
+        exec.launch("bitonic_merge_global", Kernels.gridStride(padded / 2, Kernels.THREADS), new KernelArgs().ptr(keys).i64(padded).i64(k).i64(j));
       }
       exec.launch("bitonic_merge_local", Grid.of(tiles, 1024), new KernelArgs().ptr(keys).i64(padded).i64(k));
     }
@@ -96,7 +97,7 @@ final class CudaIndexing {
       Tensor o = CudaPointwise.target(temps, out);
       long[] oni = outerNInner(is, dim);
       String name = "gather_" + sfx;
-      exec.launch(name, Kernels.elementwise(exec, total), new KernelArgs()
+      exec.launch(name, Kernels.gridStride(total, Kernels.THREADS), new KernelArgs()
           .i64(oni[0]).i64(x.rank() == 0 ? 1 : x.shape(dim)).i64(oni[1]).i64(oni[2]).ptr(xc).ptr(ic).i32(isI64).ptr(o)
           .ptr(exec.errorFlag(name)));
       CudaPointwise.finish(exec, o, out);
@@ -119,7 +120,7 @@ final class CudaIndexing {
       long ndst = dst.rank() == 0 ? 1 : dst.shape(dim);
       long total = oni[0] * ndst * oni[2];
       String name = "scatter_add_" + sfx;
-      exec.launch(name, Kernels.elementwise(exec, total), new KernelArgs()
+      exec.launch(name, Kernels.gridStride(total, Kernels.THREADS), new KernelArgs()
           .i64(oni[0]).i64(ndst).i64(oni[1]).i64(oni[2]).ptr(dc).ptr(ic).i32(isI64).ptr(sc).ptr(exec.errorFlag(name)));
       if (dc != region) CudaPointwise.copy(exec, dc, region);
     }
@@ -131,7 +132,7 @@ final class CudaIndexing {
     if (n == 0) return;
     try (Temps temps = new Temps(exec)) {
       Tensor o = CudaPointwise.target(temps, mask);
-      exec.launch("dropout_mask_" + sfx, Kernels.elementwise(exec, n), new KernelArgs().i64(n).i64(seed).i64(offset).f64(p).ptr(o));
+      exec.launch("dropout_mask_" + sfx, Kernels.gridStride(n, Kernels.THREADS), new KernelArgs().i64(n).i64(seed).i64(offset).f64(p).ptr(o));
       CudaPointwise.finish(exec, o, mask);
     }
   }

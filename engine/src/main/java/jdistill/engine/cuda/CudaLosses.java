@@ -55,9 +55,8 @@ final class CudaLosses {
     }
   }
 
-  /** One block per row (grid-stride over rows), wider blocks for longer rows. */
+  /** One block per row (grid-stride over rows): 256 threads, 512 for rows of 8192 and more. */
   static Grid rowGrid(CudaExec exec, long rows, long v) {
-    int threads = v <= 2048 ? 256 : v <= 16384 ? 512 : 1024;
-    return Grid.of(Math.min(rows, (long) exec.multiprocessors() * 32), threads);
+    return Kernels.blockPerRow(rows, v >= 8192 ? 512 : 256);
   }
 }

@@ -5,14 +5,16 @@ import jdistill.engine.Tensor;
 
 /**
  * Row-wise fused ops on CUDA: softmax and log-softmax (softmax.cu) and layer norm (layernorm.cu),
- * forward and backward. Rows up to {@link #WARP_ROW_LIMIT} elements go one warp per row (8 rows
- * per block); longer rows one block per row. Layer-norm parameter gradients are column partials
+ * forward and backward. Short rows go one warp per row (8 rows per block); longer rows one block
+ * per row. Layer-norm parameter gradients are column partials
  * over fixed row slices plus an in-order finish: deterministic without atomics.
  */
 final class CudaNn {
 
-  /** Longest row handled by one warp. */
-  static final int WARP_ROW_LIMIT = 1024;
+  /** Longest softmax row handled by one warp. */
+  static final int SOFTMAX_WARP_LIMIT = 2048;
+  /** Longest layer-norm row handled by one warp. */
+  static final int LAYERNORM_WARP_LIMIT = 1024;
 
   private CudaNn() {}
 
@@ -24,7 +26,7 @@ final class CudaNn {
     try (Temps temps = new Temps(exec)) {
       Tensor xc = CudaPointwise.contiguous(exec, temps, x, out.dtype());
       Tensor o = CudaPointwise.target(temps, out);
-      RowLaunch rl = RowLaunch.of(exec, rows, n);
+      RowLaunch rl = RowLaunch.of(rows, n, SOFTMAX_WARP_LIMIT);
       exec.launch((rl.warp ? "softmax_warp_" : "softmax_") + sfx, rl.grid, new KernelArgs().i64(rows).i64(n).ptr(xc).ptr(o).bool(log));
       CudaPointwise.finish(exec, o, out);
     }
@@ -39,7 +41,7 @@ final class CudaNn {
       Tensor yc = CudaPointwise.contiguous(exec, temps, y, dx.dtype());
       Tensor dyc = CudaPointwise.contiguous(exec, temps, dy, dx.dtype());
       Tensor o = CudaPointwise.target(temps, dx);
-      RowLaunch rl = RowLaunch.of(exec, rows, n);
+      RowLaunch rl = RowLaunch.of(rows, n, SOFTMAX_WARP_LIMIT);
       exec.launch((rl.warp ? "softmax_backward_warp_" : "softmax_backward_") + sfx, rl.grid,
           new KernelArgs().i64(rows).i64(n).ptr(yc).ptr(dyc).ptr(o).bool(log));
       CudaPointwise.finish(exec, o, dx);
@@ -59,7 +61,7 @@ final class CudaNn {
       Tensor o = CudaPointwise.target(temps, out);
       Tensor m = mean == null ? null : f32Target(temps, mean);
       Tensor r = rstd == null ? null : f32Target(temps, rstd);
-      RowLaunch rl = RowLaunch.of(exec, rows, d);
+      RowLaunch rl = RowLaunch.of(rows, d, LAYERNORM_WARP_LIMIT);
       exec.launch((rl.warp ? "layernorm_warp_" : "layernorm_") + sfx, rl.grid, new KernelArgs()
           .i64(rows).i64(d).ptr(xc).ptrOrNull(w).ptrOrNull(b).f64(eps).ptr(o).ptrOrNull(m).ptrOrNull(r));
       CudaPointwise.finish(exec, o, out);
@@ -82,14 +84,14 @@ final class CudaNn {
       Tensor r = CudaPointwise.contiguous(exec, temps, rstd, DType.F32);
       if (dx != null) {
         Tensor o = dx.dtype() == t && dx.isContiguous() ? dx : temps.tensor(t, dx.shape());
-        RowLaunch rl = RowLaunch.of(exec, rows, d);
+        RowLaunch rl = RowLaunch.of(rows, d, LAYERNORM_WARP_LIMIT);
         exec.launch((rl.warp ? "layernorm_backward_dx_warp_" : "layernorm_backward_dx_") + sfx, rl.grid, new KernelArgs()
             .i64(rows).i64(d).ptr(dyc).ptr(xc).ptrOrNull(w).ptr(m).ptr(r).ptr(o));
         if (o != dx) CudaPointwise.copy(exec, o, dx);
       }
       if (dweight == null && dbias == null) return;
       long gx = Grid.ceilDiv(d, 32);
-      long parts = partialSlices(exec.multiprocessors(), rows, d);
+      long parts = partialSlices(rows);
       Tensor pw = temps.tensor(DType.F32, (int) parts, (int) d);
       Tensor pb = temps.tensor(DType.F32, (int) parts, (int) d);
       exec.launch("layernorm_backward_wb_partial_" + sfx, new Grid(Grid.clampX(gx), (int) parts, 1, 32, 8, 1, 0), new KernelArgs()
@@ -97,31 +99,27 @@ final class CudaNn {
       // the finish kernel accumulates into dweight/dbias in dtype t: stage others through a copy
       Tensor dw = dweight == null ? null : CudaPointwise.contiguous(exec, temps, dweight, t);
       Tensor db = dbias == null ? null : CudaPointwise.contiguous(exec, temps, dbias, t);
-      exec.launch("layernorm_backward_wb_finish_" + sfx, Grid.covering(d, 256, (long) exec.multiprocessors() * Kernels.BLOCKS_PER_SM),
+      exec.launch("layernorm_backward_wb_finish_" + sfx, Kernels.gridStride(d, Kernels.THREADS),
           new KernelArgs().i64(d).i64(parts).ptr(pw).ptr(pb).ptrOrNull(dw).ptrOrNull(db));
       if (dw != null && dw != dweight) CudaPointwise.copy(exec, dw, dweight);
       if (db != null && db != dbias) CudaPointwise.copy(exec, db, dbias);
     }
   }
 
-  /** Row slices of the parameter-gradient partials: enough blocks to fill the device, 8+ rows each. */
-  static long partialSlices(int sms, long rows, long d) {
-    long gx = Grid.ceilDiv(d, 32);
-    long want = Grid.ceilDiv(4L * sms, gx);
-    return Math.max(1, Math.min(Math.min(want, Grid.ceilDiv(rows, 8)), Grid.MAX_GRID_YZ));
+  /** Row slices of the parameter-gradient partials: {@code min(ceil(rows / 32), 256)}. */
+  static long partialSlices(long rows) {
+    return Math.max(1, Math.min(Grid.ceilDiv(rows, 32), 256));
   }
 
   private static Tensor f32Target(Temps temps, Tensor t) {
     return t.dtype() == DType.F32 && t.isContiguous() ? t : temps.tensor(DType.F32, t.shape());
   }
 
-  /** Warp-per-row or block-per-row launch of a row kernel. */
+  /** Warp-per-row (8 rows per 256-thread block) or block-per-row (256 threads, 512 from 4096) launch. */
   record RowLaunch(boolean warp, Grid grid) {
-    static RowLaunch of(CudaExec exec, long rows, long n) {
-      long cap = (long) exec.multiprocessors() * 32;
-      if (n <= WARP_ROW_LIMIT) return new RowLaunch(true, Grid.of(Math.min(Grid.ceilDiv(rows, 8), cap), 256));
-      int threads = n <= 4096 ? 256 : n <= 16384 ? 512 : 1024;
-      return new RowLaunch(false, Grid.of(Math.min(rows, cap), threads));
+    static RowLaunch of(long rows, long n, int warpLimit) {
+      if (n <= warpLimit) return new RowLaunch(true, Grid.of(Math.min(Grid.ceilDiv(rows, 8), Kernels.MAX_BLOCKS), 256));
+      return new RowLaunch(false, Kernels.blockPerRow(rows, n >= 4096 ? 512 : 256));
     }
   }
 }

@@ -23,7 +23,7 @@ final class CudaPointwise {
       return;
     }
     Coalesced c = Coalesced.of(dst.shape(), src, dst).requireAtMost8("copy");
-    exec.launch("copy_strided", Kernels.elementwise(exec, n), new KernelArgs()
+    exec.launch("copy_strided", Kernels.strided(n), new KernelArgs()
         .i64(n).i32(c.rank()).dims(c.shape())
         .ptr(src).i32(Kernels.code(src.dtype())).dims(c.strides()[0])
         .ptr(dst).i32(Kernels.code(dst.dtype())).dims(c.strides()[1]));
@@ -40,7 +40,7 @@ final class CudaPointwise {
       }
       return;
     }
-    exec.launch("fill", Kernels.elementwise(exec, n), new KernelArgs().i64(n).ptr(dst).i32(Kernels.code(dst.dtype())).f64(value));
+    exec.launch("fill", Kernels.contiguous(n), new KernelArgs().i64(n).ptr(dst).i32(Kernels.code(dst.dtype())).f64(value));
   }
 
   static void unary(CudaExec exec, UnaryOp op, Tensor x, Tensor out) {
@@ -51,10 +51,10 @@ final class CudaPointwise {
       Tensor xs = as(exec, temps, x, out.dtype());
       Tensor o = target(temps, out);
       if (xs.isContiguous()) {
-        exec.launch("unary_" + sfx, Kernels.elementwise(exec, n), new KernelArgs().i32(op.ordinal()).i64(n).ptr(xs).ptr(o));
+        exec.launch("unary_" + sfx, Kernels.contiguous(n), new KernelArgs().i32(op.ordinal()).i64(n).ptr(xs).ptr(o));
       } else {
         Coalesced c = Coalesced.of(out.shape(), xs).requireAtMost8("unary " + op);
-        exec.launch("unary_strided_" + sfx, Kernels.elementwise(exec, n), new KernelArgs()
+        exec.launch("unary_strided_" + sfx, Kernels.strided(n), new KernelArgs()
             .i32(op.ordinal()).i64(n).i32(c.rank()).dims(c.shape()).ptr(xs).dims(c.strides()[0]).ptr(o));
       }
       finish(exec, o, out);
@@ -70,10 +70,10 @@ final class CudaPointwise {
       Tensor bs = as(exec, temps, b, out.dtype());
       Tensor o = target(temps, out);
       if (as.isContiguous() && bs.isContiguous()) {
-        exec.launch("binary_" + sfx, Kernels.elementwise(exec, n), new KernelArgs().i32(op.ordinal()).i64(n).ptr(as).ptr(bs).ptr(o));
+        exec.launch("binary_" + sfx, Kernels.contiguous(n), new KernelArgs().i32(op.ordinal()).i64(n).ptr(as).ptr(bs).ptr(o));
       } else {
         Coalesced c = Coalesced.of(out.shape(), as, bs).requireAtMost8("binary " + op);
-        exec.launch("binary_strided_" + sfx, Kernels.elementwise(exec, n), new KernelArgs()
+        exec.launch("binary_strided_" + sfx, Kernels.strided(n), new KernelArgs()
             .i32(op.ordinal()).i64(n).i32(c.rank()).dims(c.shape())
             .ptr(as).dims(c.strides()[0]).ptr(bs).dims(c.strides()[1]).ptr(o));
       }
@@ -89,11 +89,11 @@ final class CudaPointwise {
       Tensor as = as(exec, temps, a, out.dtype());
       Tensor o = target(temps, out);
       if (as.isContiguous()) {
-        exec.launch("binary_scalar_" + sfx, Kernels.elementwise(exec, n), new KernelArgs()
+        exec.launch("binary_scalar_" + sfx, Kernels.contiguous(n), new KernelArgs()
             .i32(op.ordinal()).i64(n).ptr(as).f64(s).bool(scalarFirst).ptr(o));
       } else {
         Coalesced c = Coalesced.of(out.shape(), as).requireAtMost8("binary " + op);
-        exec.launch("binary_scalar_strided_" + sfx, Kernels.elementwise(exec, n), new KernelArgs()
+        exec.launch("binary_scalar_strided_" + sfx, Kernels.strided(n), new KernelArgs()
             .i32(op.ordinal()).i64(n).i32(c.rank()).dims(c.shape()).ptr(as).dims(c.strides()[0]).f64(s).bool(scalarFirst).ptr(o));
       }
       finish(exec, o, out);
@@ -109,7 +109,7 @@ final class CudaPointwise {
       Tensor bs = as(exec, temps, b, out.dtype());
       Tensor o = target(temps, out);
       Coalesced c = Coalesced.of(out.shape(), cond, as, bs).requireAtMost8("where");
-      exec.launch("where_" + sfx, Kernels.elementwise(exec, n), new KernelArgs()
+      exec.launch("where_" + sfx, Kernels.strided(n), new KernelArgs()
           .i64(n).i32(c.rank()).dims(c.shape())
           .ptr(cond).i32(Kernels.code(cond.dtype())).dims(c.strides()[0])
           .ptr(as).dims(c.strides()[1]).ptr(bs).dims(c.strides()[2]).ptr(o));

@@ -6,14 +6,16 @@ import jdistill.engine.backend.ReduceOp;
 
 /**
  * Reductions along one dim on CUDA (reduce.cu): x viewed as [outer, n, inner]; a block per row
- * when inner is 1, a (32, 8) block per 32 columns otherwise. When there are too few rows to fill
- * the device and n is long, n is split into slices whose fp32 partials reduce_finish combines in
- * slice order, so results stay deterministic for a given device.
+ * when inner is 1, a (32, 8) block per 32 columns otherwise. When there are too few results to
+ * fill the device and n is long, n is split into slices whose fp32 partials reduce_finish combines
+ * in slice order, so results stay deterministic.
  */
 final class CudaReduce {
 
-  /** Elements per slice below which n is not split. */
-  static final long MIN_SLICE = 4096;
+  /** Shortest reduced dim that is split. */
+  static final long SPLIT_FROM = 65536;
+  /** Elements per slice of a split reduction. */
+  static final long SLICE = 16384;
 
   private CudaReduce() {}
 
@@ -37,31 +39,27 @@ final class CudaReduce {
       Tensor xc = CudaPointwise.contiguous(exec, temps, x);
       DType resultType = arg ? DType.I64 : x.dtype();
       Tensor o = out.dtype() == resultType && out.isContiguous() ? out : temps.tensor(resultType, out.shape());
-      int sms = exec.multiprocessors();
       long rowsOut = outer * inner;
+      long splits = splits(exec.multiprocessors(), rowsOut, n);
+      Workspace ws = Workspace.of(temps, rowsOut, splits);
       if (inner == 1) {
-        int threads = (int) Math.min(256, Math.max(32, Grid.ceilDiv(n, 32) * 32));
-        long gx = Math.min(outer, (long) sms * 32);
-        long splits = outer >= 2L * sms ? 1 : Math.max(1, Math.min(Grid.ceilDiv(4L * sms, outer), n / MIN_SLICE));
-        splits = Math.min(splits, Grid.MAX_GRID_YZ);
-        Workspace ws = Workspace.of(temps, rowsOut, splits);
-        exec.launch("reduce_rows_" + sfx, new Grid(Grid.clampX(gx), (int) splits, 1, threads, 1, 1, 0), new KernelArgs()
-            .i32(op.ordinal()).i64(outer).i64(n).ptr(xc).ptr(o).i64(splits).ptr(ws.values).ptr(ws.indices));
-        ws.finish(exec, op, sfx, rowsOut, splits, o);
+        exec.launch("reduce_rows_" + sfx, new Grid(Grid.clampX(Math.min(outer, Kernels.MAX_BLOCKS)), (int) splits, 1, Kernels.THREADS, 1, 1, 0),
+            new KernelArgs().i32(op.ordinal()).i64(outer).i64(n).ptr(xc).ptr(o).i64(splits).ptr(ws.values).ptr(ws.indices));
       } else {
         long gx = Grid.ceilDiv(inner, 32);
-        long gy = Math.min(outer, Grid.MAX_GRID_YZ);
-        long blocks = gx * gy;
-        long splits = blocks >= 2L * sms ? 1 : Math.max(1, Math.min(Grid.ceilDiv(4L * sms, blocks), n / (MIN_SLICE / 4)));
-        splits = Math.min(splits, Grid.MAX_GRID_YZ);
         if (gx > Integer.MAX_VALUE) throw new UnsupportedOperationException("reduce on CUDA: inner size " + inner + " is too large");
-        Workspace ws = Workspace.of(temps, rowsOut, splits);
-        exec.launch("reduce_cols_" + sfx, new Grid((int) gx, (int) gy, (int) splits, 32, 8, 1, 0), new KernelArgs()
+        exec.launch("reduce_cols_" + sfx, new Grid((int) gx, Grid.clampYZ(outer), (int) splits, 32, 8, 1, 0), new KernelArgs()
             .i32(op.ordinal()).i64(outer).i64(n).i64(inner).ptr(xc).ptr(o).i64(splits).ptr(ws.values).ptr(ws.indices));
-        ws.finish(exec, op, sfx, rowsOut, splits, o);
       }
+      ws.finish(exec, op, sfx, rowsOut, splits, o);
       if (o != out) CudaPointwise.copy(exec, o, out);
     }
+  }
+
+  /** Slices of n: 1, unless there are fewer results than 2 per SM and n is long (ABI.md's rule). */
+  static long splits(int sms, long results, long n) {
+    if (results >= 2L * sms || n < SPLIT_FROM) return 1;
+    return Math.min(Grid.ceilDiv(n, SLICE), 1024);
   }
 
   /** The fp32 (value, index) partials of a split reduction; null pointers when not split. */
@@ -73,7 +71,7 @@ final class CudaReduce {
 
     void finish(CudaExec exec, ReduceOp op, String sfx, long rows, long splits, Tensor out) {
       if (splits <= 1) return;
-      exec.launch("reduce_finish_" + sfx, Grid.covering(rows, 256, (long) exec.multiprocessors() * Kernels.BLOCKS_PER_SM), new KernelArgs()
+      exec.launch("reduce_finish_" + sfx, Kernels.gridStride(rows, Kernels.THREADS), new KernelArgs()
           .i32(op.ordinal()).i64(rows).i64(splits).ptr(values).ptr(indices).ptr(out));
     }
   }

@@ -3,13 +3,19 @@ package jdistill.engine.cuda;
 import jdistill.engine.DType;
 import jdistill.engine.Tensor;
 
-/** Naming and sizing rules shared by the CUDA ops: kernel suffixes, dtype codes, default launch shapes. */
+/**
+ * Naming and sizing rules shared by the CUDA ops: kernel suffixes, dtype codes, and the launch
+ * shapes that kernels/src/main/cuda/ABI.md recommends. Shapes depend only on tensor shapes (so
+ * every sum has the same order on every GPU), except where the ABI says otherwise.
+ */
 final class Kernels {
 
-  /** Threads per block of the grid-stride elementwise kernels. */
-  static final int ELEMENTWISE_THREADS = 256;
-  /** Blocks per multiprocessor at most, for grid-stride kernels. */
-  static final int BLOCKS_PER_SM = 16;
+  /** Threads per block of the grid-stride kernels. */
+  static final int THREADS = 256;
+  /** Grid cap of the grid-stride and row kernels (they loop beyond it). */
+  static final long MAX_BLOCKS = 65535L * 16;
+  /** Grid cap of the elementwise kernels. */
+  static final long MAX_ELEMENTWISE_BLOCKS = 65535L * 4;
 
   private Kernels() {}
 
@@ -28,9 +34,24 @@ final class Kernels {
     return dtype.ordinal();
   }
 
-  /** A grid-stride launch over {@code n} elements. */
-  static Grid elementwise(CudaExec exec, long n) {
-    return Grid.covering(n, ELEMENTWISE_THREADS, (long) exec.multiprocessors() * BLOCKS_PER_SM);
+  /** The contiguous elementwise kernels: 256 threads moving 16 bytes per step. */
+  static Grid contiguous(long n) {
+    return Grid.covering(Grid.ceilDiv(n, 8), THREADS, MAX_ELEMENTWISE_BLOCKS);
+  }
+
+  /** The strided elementwise kernels (and copy_strided, where): one element per thread step. */
+  static Grid strided(long n) {
+    return Grid.covering(n, THREADS, MAX_ELEMENTWISE_BLOCKS);
+  }
+
+  /** Any other grid-stride kernel over {@code n} items with {@code threads} per block. */
+  static Grid gridStride(long n, int threads) {
+    return Grid.covering(n, threads, MAX_BLOCKS);
+  }
+
+  /** Row kernels that take one block per row: {@code min(rows, 65535 * 16)} blocks. */
+  static Grid blockPerRow(long rows, int threads) {
+    return Grid.of(Math.min(Math.max(rows, 1), MAX_BLOCKS), threads);
   }
 
   /** 1 when {@code ids} holds I64 indices, 0 for I32; an error otherwise. */

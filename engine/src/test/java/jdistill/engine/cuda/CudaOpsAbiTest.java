@@ -103,6 +103,10 @@ class CudaOpsAbiTest {
         assertEquals(n.startsWith("gemm_simt") ? 0 : CudaMatmul.TC_SHARED_BYTES, g.sharedBytes(), n);
       }
       if (n.startsWith("softmax_warp") || n.startsWith("layernorm_warp") || n.contains("_dx_warp")) assertEquals(256, g.blockX(), n);
+      if (n.startsWith("index_select_") || n.startsWith("index_add_apply_")) assertEquals(128, g.blockX(), n);
+      if (n.startsWith("reduce_rows_") || n.startsWith("adamw") || n.startsWith("gather_") || n.startsWith("scatter_add_")) {
+        assertEquals(256, g.blockX(), n);
+      }
     }
     return ls;
   }
@@ -283,7 +287,7 @@ class CudaOpsAbiTest {
     List<Launch> ls = launches();
     assertEquals(List.of("reduce_rows_bf16", "reduce_finish_bf16"), names(ls));
     long splits = ls.get(0).i64(5);
-    assertEquals(24L, splits);
+    assertEquals(7L, splits); // ceil(100000 / 16384)
     assertEquals(splits, ls.get(0).grid().gridY());
     assertEquals(3L, ls.get(1).i64(1));
     assertEquals(splits, ls.get(1).i64(2));
@@ -305,8 +309,13 @@ class CudaOpsAbiTest {
     CudaReduce.reduce(ex, ReduceOp.SUM, big, 1, bo);
     ls = launches();
     assertEquals(List.of("reduce_cols_f32", "reduce_finish_f32"), names(ls));
-    assertEquals(ls.get(0).i64(6), ls.get(0).grid().gridZ());
+    assertEquals(4L, ls.get(0).i64(6));
+    assertEquals(4, ls.get(0).grid().gridZ());
     assertEquals(80L, ls.get(1).i64(1));
+    // enough results to fill the device: never split, however long n is
+    assertEquals(1, CudaReduce.splits(132, 264, 1 << 30));
+    assertEquals(1, CudaReduce.splits(132, 1, 65535));
+    assertEquals(1024, CudaReduce.splits(132, 1, 1L << 40));
 
     Tensor bad = t(DType.F32, 4, 3);
     Tensor badOut = t(DType.F32, 4, 1);
@@ -489,7 +498,8 @@ class CudaOpsAbiTest {
     assertEquals(CudaStorage.addressOf(grad), (Long) l.arg(9));
     assertEquals(1.0, (Double) l.arg(10));
     assertEquals(0L, (Long) l.arg(11));
-    assertEquals(1024, l.grid().blockX());
+    assertEquals(512, l.grid().blockX());
+    assertEquals(6, l.grid().gridX());
     CudaLosses.crossEntropy(ex, logits, targets, -100, 0.0, loss, null);
     assertEquals(0L, (Long) single().arg(9));
 
