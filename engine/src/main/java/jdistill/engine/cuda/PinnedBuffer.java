@@ -17,6 +17,7 @@ public final class PinnedBuffer implements AutoCloseable {
   private final MemorySegment segment;
   private boolean closed;
 
+  @SuppressWarnings("restricted") // the segment is sized to exactly what cuMemAllocHost returned
   PinnedBuffer(CudaContext context, long bytes) {
     if (bytes <= 0) throw new IllegalArgumentException("pinned buffer of " + bytes + " bytes");
     this.context = context;
