@@ -1,0 +1,166 @@
+package jdistill.engine.cuda;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Locale;
+import jdistill.engine.DType;
+import jdistill.engine.Device;
+import jdistill.engine.Rng;
+import jdistill.engine.Shapes;
+import jdistill.engine.Tensor;
+import jdistill.engine.backend.Backend;
+import jdistill.engine.backend.Backends;
+import jdistill.engine.cpu.CpuBackend;
+
+/**
+ * Helpers of the GPU parity tests: the CUDA backend (or a skip when there is none), random CPU
+ * inputs, their copies on the device, outputs poisoned with NaN so that an element a kernel does
+ * not write fails the comparison, and the comparison itself.
+ *
+ * <p>With {@code -Djdistill.test.gpuDryRun=true} the "device" is the CPU itself: the parity tests
+ * then compare the CPU with itself, which checks the tests' own logic on a machine without a GPU.
+ *
+ * <p>Tolerance: element i passes when {@code |actual - expected| <= rtol * (|expected| + mean|expected|)}:
+ * relative, with a floor at the tensor's own scale so that values near zero produced by
+ * cancellation (sums, normalised rows) are judged against the magnitude of the data.
+ */
+final class Gpu {
+
+  /** Run the GPU tests against the CPU backend (to check the tests themselves without a GPU). */
+  static final boolean DRY_RUN = Boolean.getBoolean("jdistill.test.gpuDryRun");
+  /** The device under test: cuda:0, or the CPU in a dry run. */
+  static final Device CUDA = DRY_RUN ? Device.CPU : Device.cuda(0);
+  static final CpuBackend CPU = CpuBackend.INSTANCE;
+  /**
+   * The dtypes the device computes: F32 and BF16 (a dry run keeps F32 only, since the CPU does not
+   * compute every op in BF16).
+   */
+  static final java.util.List<DType> COMPUTE = DRY_RUN ? java.util.List.of(DType.F32) : java.util.List.of(DType.F32, DType.BF16);
+  /** F32 against the CPU. */
+  static final double F32_RTOL = 1e-5;
+  /** BF16 against an F32 CPU reference computed from the same BF16-rounded inputs. */
+  static final double BF16_RTOL = 1e-2;
+  /** F32 matrix products on TF32 tensor cores (10-bit mantissa inputs, F32 accumulation). */
+  static final double TF32_RTOL = 1e-2;
+
+  private Gpu() {}
+
+  /** The backend under test (cuda:0, or the CPU in a dry run); skips the calling test when CUDA is unavailable. */
+  static Backend backend() {
+    if (DRY_RUN) return CPU;
+    return cuda();
+  }
+
+  /** The CUDA backend itself, for CUDA-only tests; skips when CUDA is unavailable (and in a dry run). */
+  static CudaBackend cuda() {
+    assumeTrue(!DRY_RUN, "CUDA-only test skipped in a dry run");
+    String reason = CudaBackend.unavailableReason();
+    assumeTrue(reason == null, () -> "no usable CUDA device: " + reason);
+    return (CudaBackend) Backends.get(CUDA);
+  }
+
+  /** Sets the F32 GEMM precision when the backend is CUDA. */
+  static void setF32Gemm(Backend b, GemmPrecision p) {
+    if (b instanceof CudaBackend c) c.setF32Gemm(p);
+  }
+
+  static double rtol(DType dtype) {
+    return dtype == DType.BF16 ? BF16_RTOL : F32_RTOL;
+  }
+
+  /** N(0, 1) values on the CPU in {@code dtype} (BF16 rounds them). */
+  static Tensor randn(long seed, DType dtype, int... shape) {
+    return Tensor.randn(new Rng(seed), 1.0, shape).to(dtype);
+  }
+
+  /** Uniform [lo, hi) on the CPU in {@code dtype}. */
+  static Tensor uniform(long seed, DType dtype, double lo, double hi, int... shape) {
+    return Tensor.uniform(new Rng(seed), lo, hi, shape).to(dtype);
+  }
+
+  /** Random integer ids in [0, bound) on the CPU, as I64 or I32. */
+  static Tensor ids(long seed, DType dtype, int bound, int... shape) {
+    Rng rng = new Rng(seed);
+    long[] v = new long[Math.toIntExact(Shapes.numel(shape))];
+    for (int i = 0; i < v.length; i++) v[i] = (long) (rng.nextDouble() * bound);
+    Tensor t = Tensor.ofLongs(v, shape);
+    return dtype == DType.I64 ? t : t.to(dtype);
+  }
+
+  /** The F32 CPU reference inputs of a CPU tensor (its exact values, BF16 widened). */
+  static Tensor f32(Tensor cpu) {
+    return cpu.to(DType.F32);
+  }
+
+  /** A copy on the device under test (a separate copy in a dry run too). */
+  static Tensor gpu(Tensor cpu) {
+    return DRY_RUN ? cpu.copy() : cpu.to(CUDA);
+  }
+
+  /** A CPU tensor of {@code dtype}. */
+  static Tensor cpuEmpty(DType dtype, int... shape) {
+    return Tensor.empty(dtype, Device.CPU, shape);
+  }
+
+  /** A device tensor whose every element is NaN (floating) or -7 (integer) until a kernel writes it. */
+  static Tensor poisoned(DType dtype, int... shape) {
+    Tensor t = Tensor.empty(dtype, CUDA, shape);
+    t.backend().fill(t, dtype.isFloating() ? Double.NaN : -7);
+    return t;
+  }
+
+  /** Asserts GPU {@code actual} matches CPU {@code expected} (any dtypes, same shape). */
+  static void assertClose(String what, Tensor expected, Tensor actual, double rtol) {
+    if (!java.util.Arrays.equals(expected.shape(), actual.shape())) {
+      fail(what + ": shape " + java.util.Arrays.toString(actual.shape()) + ", expected " + java.util.Arrays.toString(expected.shape()));
+    }
+    assertClose(what, expected.toDoubleArray(), actual.toDoubleArray(), rtol);
+  }
+
+  static void assertClose(String what, double[] e, double[] a, double rtol) {
+    if (e.length != a.length) fail(what + ": " + a.length + " elements, expected " + e.length);
+    double scale = 0;
+    int finite = 0;
+    for (double v : e) {
+      if (Double.isFinite(v)) {
+        scale += Math.abs(v);
+        finite++;
+      }
+    }
+    scale = finite == 0 ? 0 : scale / finite;
+    int worst = -1;
+    double worstRatio = 0;
+    int bad = 0;
+    for (int i = 0; i < e.length; i++) {
+      boolean ok;
+      double ratio = 0;
+      if (Double.isNaN(e[i]) || Double.isInfinite(e[i])) {
+        ok = Double.compare(e[i], a[i]) == 0;
+        ratio = ok ? 0 : Double.POSITIVE_INFINITY;
+      } else if (!Double.isFinite(a[i])) {
+        ok = false;
+        ratio = Double.POSITIVE_INFINITY;
+      } else {
+        double tol = rtol * (Math.abs(e[i]) + scale);
+        double err = Math.abs(a[i] - e[i]);
+        ok = err <= tol || err == 0;
+        ratio = tol == 0 ? (err == 0 ? 0 : Double.POSITIVE_INFINITY) : err / tol;
+      }
+      if (!ok) bad++;
+      if (ratio > worstRatio || worst < 0) {
+        worstRatio = ratio;
+        worst = i;
+      }
+    }
+    if (bad > 0) {
+      fail(String.format(Locale.ROOT, "%s: %d of %d elements off (rtol %.1e, scale %.3e); worst at %d: expected %s, got %s", what, bad, e.length,
+          rtol, scale, worst, e[worst], a[worst]));
+    }
+  }
+
+  /** Asserts exact equality (indices, masks, copies). */
+  static void assertExact(String what, Tensor expected, Tensor actual) {
+    assertClose(what, expected.toDoubleArray(), actual.toDoubleArray(), 0);
+  }
+}
