@@ -31,8 +31,8 @@ public final class Losses {
     Tensor perRow = Tensor.empty(logits.dtype(), logits.device(), rows);
     Tensor grad = logits.requiresGrad() ? Tensor.empty(logits.dtype(), logits.device(), rows, v) : null;
     logits.backend().crossEntropy(lc, tc, ignoreIndex, labelSmoothing, perRow, grad);
-    Tensor counted = tc.detach().to(DType.F64).sub((double) ignoreIndex).abs().clamp(0, 1);
-    double count = counted.sum().item();
+    long count = 0;
+    for (long t : tc.toLongArray()) if (t != ignoreIndex) count++;
     int[] logitShape = logits.shape();
     Tensor out;
     switch (reduction) {
@@ -75,7 +75,7 @@ public final class Losses {
     Tensor perRow = Tensor.empty(student.dtype(), student.device(), rows);
     Tensor grad = student.requiresGrad() ? Tensor.empty(student.dtype(), student.device(), rows, v) : null;
     student.backend().softTargetLoss(kind, sc, tc, temperature, mask, perRow, grad);
-    double count = mask == null ? rows : mask.sum().item();
+    double count = mask == null ? rows : mask.to(DType.F32).sum().item();
     Tensor out = switch (reduction) {
       case NONE -> perRow.reshape(rowShape);
       case SUM -> perRow.sum();
