@@ -38,7 +38,7 @@ public record BertNormalizer(boolean cleanText, boolean handleChineseChars, Bool
     }
     if (stripAccents != null ? stripAccents : lowercase) {
       s.normalize(Form.NFD);
-      s.filter(c -> !UnicodeProps.isStrippedMark(c));
+      s.filter(c -> !UnicodeProps.isBertNonspacingMark(c));
     }
     if (lowercase) s.lowercase();
   }

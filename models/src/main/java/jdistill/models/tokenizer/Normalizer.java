@@ -32,7 +32,7 @@ public sealed interface Normalizer permits BertNormalizer, Normalizer.Unicode, N
   record StripAccents() implements Normalizer {
     @Override
     public void normalize(NormalizedString s) {
-      s.filter(c -> !UnicodeProps.isStrippedMark(c));
+      s.filter(c -> !UnicodeProps.isCombiningMark(c));
     }
   }
 

@@ -33,16 +33,24 @@ public final class UnicodeProps {
     return HfUnicodeTables.contains(HfUnicodeTables.BERT_PUNCTUATION, cp);
   }
 
-  /** The accent test of HF's {@code StripAccents} and BERT's {@code strip_accents} (HF's table). */
-  public static boolean isStrippedMark(int cp) {
+  /** The accent test of BERT's {@code strip_accents}: a nonspacing mark by HF's table. */
+  public static boolean isBertNonspacingMark(int cp) {
     return cp >= 0x300 && HfUnicodeTables.contains(HfUnicodeTables.BERT_NONSPACING_MARK, cp);
   }
 
-  /** BERT's CJK ideograph test (the ranges of the original BERT code). */
+  /** The accent test of HF's {@code StripAccents} normalizer: any combining mark by HF's table. */
+  public static boolean isCombiningMark(int cp) {
+    return cp >= 0x300 && HfUnicodeTables.contains(HfUnicodeTables.COMBINING_MARK, cp);
+  }
+
+  /**
+   * BERT's CJK ideograph test, with HF's ranges (which start the fifth range at U+2B920 where the
+   * original BERT code has U+2B820).
+   */
   public static boolean isChineseChar(int cp) {
     return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF)
         || (cp >= 0x20000 && cp <= 0x2A6DF) || (cp >= 0x2A700 && cp <= 0x2B73F)
-        || (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B820 && cp <= 0x2CEAF)
+        || (cp >= 0x2B740 && cp <= 0x2B81F) || (cp >= 0x2B920 && cp <= 0x2CEAF)
         || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
   }
 
