@@ -22,7 +22,10 @@ public sealed interface PreTokenizer permits ByteLevelPreTokenizer, PreTokenizer
     }
   }
 
-  /** Runs of word characters and runs of other non-space characters: {@code \w+|[^\w\s]+}. */
+  /**
+   * Runs of word characters and runs of other non-space characters ({@code \w+|[^\w\s]+}), with the
+   * Rust {@code regex} crate's {@code \w} as HF uses.
+   */
   record Whitespace() implements PreTokenizer {
     @Override
     public void preTokenize(PreTokenizedString p) {
@@ -30,7 +33,7 @@ public sealed interface PreTokenizer permits ByteLevelPreTokenizer, PreTokenizer
     }
 
     private static List<int[]> wordMatches(NormalizedString s) {
-      // \w and \s as Oniguruma sees them, scanned by hand: runs of word characters, runs of others.
+      // \w and \s as HF's regex sees them, scanned by hand: runs of word characters, runs of others.
       List<int[]> out = new java.util.ArrayList<>();
       int n = s.length();
       if (n == 0) {
@@ -44,11 +47,11 @@ public sealed interface PreTokenizer permits ByteLevelPreTokenizer, PreTokenizer
           i++;
           continue;
         }
-        boolean word = UnicodeProps.isOnigWord(c);
+        boolean word = UnicodeProps.isRegexWord(c);
         int e = i + 1;
         while (e < n) {
           int d = s.codePointAt(e);
-          if (UnicodeProps.isWhitespace(d) || UnicodeProps.isOnigWord(d) != word) break;
+          if (UnicodeProps.isWhitespace(d) || UnicodeProps.isRegexWord(d) != word) break;
           e++;
         }
         if (prev != i) out.add(new int[] {prev, i, 0});

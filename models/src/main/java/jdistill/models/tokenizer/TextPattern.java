@@ -20,10 +20,50 @@ public record TextPattern(String source, boolean regex, Pattern compiled) {
 
   /**
    * A regular expression in HF's (Oniguruma) syntax, run with Java's engine and Unicode character
-   * classes. Throws {@link java.util.regex.PatternSyntaxException} when Java cannot read it.
+   * classes ({@code \w} rewritten to Oniguruma's meaning: letter, mark, number or connector).
+   * Throws {@link java.util.regex.PatternSyntaxException} when Java cannot read it.
    */
   public static TextPattern regex(String s) {
-    return new TextPattern(s, true, Pattern.compile(s, Pattern.UNICODE_CHARACTER_CLASS));
+    return new TextPattern(s, true, Pattern.compile(toJava(s), Pattern.UNICODE_CHARACTER_CLASS));
+  }
+
+  private static final String WORD_BASE = "\\p{IsAlphabetic}\\p{M}\\p{N}\\p{Pc}";
+  private static final String WORD = "[[" + WORD_BASE + "]&&[^" + HfUnicodeTables.regexClass(HfUnicodeTables.NOT_ONIG_WORD) + "]]";
+  private static final String NOT_WORD = "[[^" + WORD_BASE + "][" + HfUnicodeTables.regexClass(HfUnicodeTables.NOT_ONIG_WORD) + "]]";
+  private static final String LETTER = "[\\p{L}&&[^" + HfUnicodeTables.regexClass(HfUnicodeTables.NEW_LETTERS) + "]]";
+  private static final String NOT_LETTER = "[\\P{L}" + HfUnicodeTables.regexClass(HfUnicodeTables.NEW_LETTERS) + "]";
+  private static final String NUMBER = "[\\p{N}&&[^" + HfUnicodeTables.regexClass(HfUnicodeTables.NEW_NUMBERS) + "]]";
+  private static final String NOT_NUMBER = "[\\P{N}" + HfUnicodeTables.regexClass(HfUnicodeTables.NEW_NUMBERS) + "]";
+
+  /**
+   * Rewrites the classes whose meaning differs between Oniguruma (Unicode 15, as in HF) and Java
+   * (Unicode 16): {@code \\w}, {@code \\W}, {@code \\p{L}}, {@code \\p{N}} and their negations, inside
+   * or outside brackets.
+   */
+  static String toJava(String re) {
+    StringBuilder sb = new StringBuilder(re.length() + 16);
+    for (int i = 0; i < re.length(); i++) {
+      char c = re.charAt(i);
+      if (c != '\\' || i + 1 >= re.length()) {
+        sb.append(c);
+        continue;
+      }
+      char d = re.charAt(i + 1);
+      String rest = re.substring(i + 2);
+      if (d == 'w') sb.append(WORD);
+      else if (d == 'W') sb.append(NOT_WORD);
+      else if ((d == 'p' || d == 'P') && (rest.startsWith("{L}") || rest.startsWith("L"))) {
+        sb.append(d == 'p' ? LETTER : NOT_LETTER);
+        i += rest.startsWith("{") ? 3 : 1;
+      } else if ((d == 'p' || d == 'P') && (rest.startsWith("{N}") || rest.startsWith("N"))) {
+        sb.append(d == 'p' ? NUMBER : NOT_NUMBER);
+        i += rest.startsWith("{") ? 3 : 1;
+      } else {
+        sb.append(c).append(d);
+      }
+      i++;
+    }
+    return sb.toString();
   }
 
   /** Match list of this pattern over {@code s}. */

@@ -150,7 +150,7 @@ public final class Tokenizer {
   /** Encodes {@code a} and, when not null, {@code b} as a pair. */
   public Encoding encode(String a, String b, boolean addSpecialTokens) {
     EncodingBuilder e = process(a, b, addSpecialTokens);
-    if (padding != null) padding.pad(e, padding.fixedLength() != null ? padding.fixedLength() : e.size());
+    if (padding != null) padding.pad(e, padding.targetLength(e.size()));
     return e.build();
   }
 
@@ -184,11 +184,17 @@ public final class Tokenizer {
     return result;
   }
 
-  /** Pieces after normalization and pre-tokenization (added tokens cut out), as training sees them. */
+  /** Pieces after normalization and pre-tokenization (added tokens not cut out), as training sees them. */
   public List<String> preTokenize(String text) {
-    NormalizedString s = NormalizedString.of(codePoints(text), 0, text.codePointCount(0, text.length()));
-    PreTokenizedString p = new PreTokenizedString(s);
+    return pieces(normalizer, preTokenizer, text);
+  }
+
+  /** The pieces {@code normalizer} (may be null) and {@code preTokenizer} (may be null) make of {@code text}. */
+  public static List<String> pieces(Normalizer normalizer, PreTokenizer preTokenizer, String text) {
+    int[] cps = codePoints(text);
+    NormalizedString s = NormalizedString.of(cps, 0, cps.length);
     if (normalizer != null) normalizer.normalize(s);
+    PreTokenizedString p = new PreTokenizedString(s);
     if (preTokenizer != null) preTokenizer.preTokenize(p);
     return p.pieces();
   }

@@ -73,12 +73,10 @@ public final class UnicodeProps {
     return t == Character.NON_SPACING_MARK || t == Character.COMBINING_SPACING_MARK || t == Character.ENCLOSING_MARK;
   }
 
-  /** Oniguruma's {@code \w}: letter, mark, number or connector punctuation. */
-  public static boolean isOnigWord(int cp) {
-    return isLetter(cp) || isNumber(cp) || isMark(cp) || Character.getType(cp) == Character.CONNECTOR_PUNCTUATION;
-  }
-
-  /** The Rust {@code regex} crate's {@code \w} (used by added tokens' {@code single_word}). */
+  /**
+   * The Rust {@code regex} crate's {@code \w} (Unicode 16, like Java): alphabetic, mark, decimal
+   * digit, connector or join control. Used by the Whitespace pre-tokenizer and {@code single_word}.
+   */
   public static boolean isRegexWord(int cp) {
     if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9') || cp == '_';
     int t = Character.getType(cp);
