@@ -50,10 +50,10 @@ public final class AddedVocabulary {
       if (t.normalized()) {
         NormalizedString ns = NormalizedString.of(t.content());
         if (normalizer != null) normalizer.normalize(ns);
-        int[] p = ns.get().codePoints().toArray();
+        int[] p = UnicodeProps.codePoints(ns.get());
         normalizedMatcher.add(p, id);
       } else {
-        raw.add(t.content().codePoints().toArray(), id);
+        raw.add(UnicodeProps.codePoints(t.content()), id);
       }
     }
   }

@@ -107,7 +107,7 @@ public final class BpeModel implements Model {
 
   /** The merged symbols of {@code w} as (id, start, end) triples, in code points. */
   private int[] mergeWord(String w) {
-    int[] cps = w.codePoints().toArray();
+    int[] cps = UnicodeProps.codePoints(w);
     int n = cps.length;
     IntList ids = new IntList(n), starts = new IntList(n), ends = new IntList(n);
     int unkId = -1, unkStart = 0, unkEnd = 0;

@@ -66,7 +66,7 @@ public record BpeTrainer(int vocabSize, int minFrequency, List<String> specialTo
     long[] counts = new long[nw];
     int w = 0;
     for (Map.Entry<String, Long> e : sorted.entrySet()) {
-      int[] cps = e.getKey().codePoints().toArray();
+      int[] cps = UnicodeProps.codePoints(e.getKey());
       IntList sym = new IntList(cps.length);
       for (int i = 0; i < cps.length; i++) {
         String s = Character.toString(cps[i]);

@@ -94,7 +94,7 @@ public sealed interface Decoder permits Decoder.WordPiece, Decoder.ByteLevel, De
     public List<String> decodeChain(List<String> tokens) {
       List<String> out = new ArrayList<>(tokens.size());
       for (String t : tokens) {
-        int[] c = t.codePoints().toArray();
+        int[] c = UnicodeProps.codePoints(t);
         int s = 0;
         for (int i = 0; i < Math.min(start, c.length); i++) {
           if (c[i] == content) s = i + 1;

@@ -42,7 +42,7 @@ public final class NormalizedString {
 
   /** A whole string, unchanged (offsets relative to it). */
   public static NormalizedString of(String text) {
-    int[] c = text.codePoints().toArray();
+    int[] c = UnicodeProps.codePoints(text);
     return of(c, 0, c.length);
   }
 
@@ -179,7 +179,7 @@ public final class NormalizedString {
   /** Prepends {@code s}; its code points share the alignment of the first code point (as HF). */
   public void prepend(String s) {
     if (length == 0 || s.isEmpty()) return;
-    int[] add = s.codePoints().toArray();
+    int[] add = UnicodeProps.codePoints(s);
     int n = add.length + length;
     int[] oc = new int[n], os = new int[n], oe = new int[n];
     for (int i = 0; i < add.length; i++) {
@@ -199,7 +199,7 @@ public final class NormalizedString {
   /** Appends {@code s}; its code points share the alignment of the last code point (as HF). */
   public void append(String s) {
     if (length == 0 || s.isEmpty()) return;
-    int[] add = s.codePoints().toArray();
+    int[] add = UnicodeProps.codePoints(s);
     int n = add.length + length;
     cps = Arrays.copyOf(cps, n);
     starts = Arrays.copyOf(starts, n);
@@ -231,7 +231,7 @@ public final class NormalizedString {
    */
   public void replace(List<int[]> matches, String content) {
     if (matches.isEmpty()) return;
-    int[] rep = content.codePoints().toArray();
+    int[] rep = UnicodeProps.codePoints(content);
     IntList oc = new IntList(length + 8), os = new IntList(length + 8), oe = new IntList(length + 8);
     int pos = 0;
     for (int[] m : matches) {

@@ -100,7 +100,7 @@ public sealed interface PostProcessor permits TemplateProcessing, PostProcessor.
       int space = ByteLevelAlphabet.charOf(' ');
       for (int i = 0; i < e.size(); i++) {
         String t = e.token(i);
-        int[] cps = t.codePoints().toArray();
+        int[] cps = UnicodeProps.codePoints(t);
         int lead = 0, trail = 0;
         while (lead < cps.length && (cps[lead] == space || UnicodeProps.isWhitespace(cps[lead]))) lead++;
         while (trail < cps.length && (cps[cps.length - 1 - trail] == space

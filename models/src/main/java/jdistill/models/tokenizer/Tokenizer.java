@@ -220,7 +220,7 @@ public final class Tokenizer {
 
   /** The code points of {@code text}, unpaired surrogates replaced by U+FFFD (HF strings cannot hold them). */
   static int[] codePoints(String text) {
-    int[] c = text.codePoints().toArray();
+    int[] c = UnicodeProps.codePoints(text);
     for (int i = 0; i < c.length; i++) if (c[i] >= 0xD800 && c[i] <= 0xDFFF) c[i] = 0xFFFD;
     return c;
   }

@@ -9,6 +9,24 @@ import java.text.Normalizer;
 public final class UnicodeProps {
   private UnicodeProps() {}
 
+  /** The code points of {@code s} (a faster {@code s.codePoints().toArray()}). */
+  public static int[] codePoints(String s) {
+    int n = s.length();
+    int[] out = new int[n];
+    int k = 0;
+    for (int i = 0; i < n; ) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        out[k++] = Character.toCodePoint(c, s.charAt(i + 1));
+        i += 2;
+      } else {
+        out[k++] = c;
+        i++;
+      }
+    }
+    return k == n ? out : java.util.Arrays.copyOf(out, k);
+  }
+
   /** Rust's {@code char::is_whitespace}: the Unicode White_Space property. */
   public static boolean isWhitespace(int cp) {
     if (cp < 0x80) return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
@@ -18,7 +36,8 @@ public final class UnicodeProps {
 
   /** True for the characters BERT's {@code clean_text} drops: NUL, U+FFFD and control/format/private use. */
   public static boolean isCleanTextRemoved(int cp) {
-    return cp == 0 || cp == 0xFFFD || HfUnicodeTables.contains(HfUnicodeTables.CLEAN_TEXT_REMOVED, cp);
+    if (cp < 0x80) return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7F;
+    return cp == 0xFFFD || HfUnicodeTables.contains(HfUnicodeTables.CLEAN_TEXT_REMOVED, cp);
   }
 
   /** Rust's {@code char::is_ascii_punctuation}. */

@@ -53,7 +53,7 @@ public final class WordPieceModel implements Model {
 
   @Override
   public List<Token> tokenize(String piece) {
-    int[] cps = piece.codePoints().toArray();
+    int[] cps = UnicodeProps.codePoints(piece);
     int n = cps.length;
     if (n > maxInputCharsPerWord) return unk(n);
     List<Token> out = new ArrayList<>(4);
