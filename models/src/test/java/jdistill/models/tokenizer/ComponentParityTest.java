@@ -22,13 +22,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ComponentParityTest {
   static final ObjectMapper M = new ObjectMapper();
   @TempDir static Path dir;
-  static String miniLm;
+  static String miniLm; // MiniLM, vocabulary cut to 8000 entries
   static String bpe;
   static List<String> corpus;
 
   @BeforeAll
   static void setUp() throws Exception {
-    miniLm = HfReference.miniLmJson();
+    // MiniLM with its first 8000 vocabulary entries: quicker to load, and more words split into pieces
+    miniLm = edit(HfReference.miniLmJson(), r -> {
+      ObjectNode vocab = (ObjectNode) r.get("model").get("vocab");
+      List<String> drop = new ArrayList<>();
+      vocab.fields().forEachRemaining(e -> {
+        if (e.getValue().asInt() >= 8000) drop.add(e.getKey());
+      });
+      vocab.remove(drop);
+    });
     List<String> training = new ArrayList<>(Prose.lines(800));
     training.addAll(TestCorpus.lines(3L, 800));
     bpe = ByteLevelBpeTrainer.gpt2(700).train(training).toJson();
@@ -107,11 +115,11 @@ class ComponentParityTest {
   void addedTokenOptions() throws Exception {
     check(edit(miniLm, r -> {
       var a = r.withArray("added_tokens");
-      a.add(node("{\"id\":30522,\"content\":\"<mask>\",\"single_word\":false,\"lstrip\":true,\"rstrip\":true,\"normalized\":false,\"special\":true}"));
-      a.add(node("{\"id\":30523,\"content\":\"quick brown\",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,\"normalized\":true,\"special\":false}"));
-      a.add(node("{\"id\":30524,\"content\":\"the\",\"single_word\":true,\"lstrip\":false,\"rstrip\":false,\"normalized\":false,\"special\":false}"));
-      a.add(node("{\"id\":30525,\"content\":\"ÉCOLE\",\"single_word\":false,\"lstrip\":false,\"rstrip\":true,\"normalized\":true,\"special\":false}"));
-      a.add(node("{\"id\":30526,\"content\":\"[MASK][SEP]\",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,\"normalized\":false,\"special\":true}"));
+      a.add(node("{\"id\":8000,\"content\":\"<mask>\",\"single_word\":false,\"lstrip\":true,\"rstrip\":true,\"normalized\":false,\"special\":true}"));
+      a.add(node("{\"id\":8001,\"content\":\"quick brown\",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,\"normalized\":true,\"special\":false}"));
+      a.add(node("{\"id\":8002,\"content\":\"the\",\"single_word\":true,\"lstrip\":false,\"rstrip\":false,\"normalized\":false,\"special\":false}"));
+      a.add(node("{\"id\":8003,\"content\":\"ÉCOLE\",\"single_word\":false,\"lstrip\":false,\"rstrip\":true,\"normalized\":true,\"special\":false}"));
+      a.add(node("{\"id\":8004,\"content\":\"[MASK][SEP]\",\"single_word\":false,\"lstrip\":false,\"rstrip\":false,\"normalized\":false,\"special\":true}"));
     }), "the other <mask>  x", "a<mask>b  <mask>", "  <mask>", "Quick   Brown fox quick brown", "the", "bathe the, theory",
         "\u00C9COLE \u00E9cole ECOLE  x", "[MASK][SEP] [MASK] [SEP][MASK][SEP]", "the<mask>the", "athe the_ the1 (the)");
   }
