@@ -6,9 +6,10 @@ package jdistill.models.tokenizer;
  *
  * <p>HF mixes several Unicode versions: BERT's punctuation, control and accent tests come from the
  * {@code unicode_categories} crate (tables near Unicode 8) and {@code StripAccents} uses
- * {@code unicode-normalization}'s combining marks, so those are kept here whole; Oniguruma and Rust's
- * {@code std} are at Unicode 15, a little behind Java 25's Unicode 16, so for those only the
- * Unicode 16 additions are listed, to be subtracted from Java's answer. The tables were captured
+ * {@code unicode-normalization}'s combining marks, so those are kept here whole; Oniguruma (the regex
+ * engine of the GPT-2 split and of user patterns), Rust's lowercasing and the normalization tables
+ * are a little behind Java 25's Unicode 16, so for those only the differences are listed, to be
+ * subtracted from Java's answer. (The Rust {@code regex} crate agrees with Java.) The tables were captured
  * by running every code point through HF {@code tokenizers} 0.20.3 (DJL 0.31.1) and are checked
  * again by the parity tests.
  */
@@ -211,6 +212,12 @@ final class HfUnicodeTables {
     0x1DF25, 0x1DF2A, 0x1E030, 0x1E06D, 0x1E08F, 0x1E08F, 0x1E4D0, 0x1E4F9, 0x1E5D0, 0x1E5FA, 0x1E8C7, 0x1E8CF,
     0x1EC71, 0x1ECAB, 0x1ECAD, 0x1ECAF, 0x1ECB1, 0x1ECB4, 0x1ED01, 0x1ED2D, 0x1ED2F, 0x1ED3D, 0x1F100, 0x1F10C,
     0x2B739, 0x2B739, 0x2EBF0, 0x2EE5D, 0x31350, 0x323AF,
+  };
+
+  /** Numbers new in Unicode 16, which Rust's {@code char::is_numeric} in HF tokenizers (Unicode 15) does not know. */
+  static final int[] UNICODE16_NUMBERS = {
+    0x10D40, 0x10D49, 0x116D0, 0x116E3, 0x11BF0, 0x11BF9, 0x16130, 0x16139, 0x16D70, 0x16D79, 0x1CCF0, 0x1CCF9,
+    0x1E5F1, 0x1E5FA,
   };
 
   /** Code points Java lowercases but Rust's {@code char::to_lowercase} in HF tokenizers leaves as they are. */

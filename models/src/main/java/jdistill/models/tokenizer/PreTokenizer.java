@@ -108,7 +108,7 @@ public sealed interface PreTokenizer permits ByteLevelPreTokenizer, PreTokenizer
     @Override
     public void preTokenize(PreTokenizedString p) {
       SplitBehavior b = individualDigits ? SplitBehavior.ISOLATED : SplitBehavior.CONTIGUOUS;
-      p.split(s -> s.split(TextPattern.charMatches(s, UnicodeProps::isNumber), b));
+      p.split(s -> s.split(TextPattern.charMatches(s, UnicodeProps::isRustNumeric), b));
     }
   }
 

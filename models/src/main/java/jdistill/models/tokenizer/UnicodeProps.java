@@ -78,12 +78,20 @@ public final class UnicodeProps {
     return Character.isLetter(cp) && (cp < 0x1C89 || !HfUnicodeTables.contains(HfUnicodeTables.NEW_LETTERS, cp));
   }
 
-  /** Oniguruma's {@code \p{N}} (and Rust's {@code char::is_numeric}) as HF sees it. */
+  /** Oniguruma's {@code \p{N}} as HF sees it. */
   public static boolean isNumber(int cp) {
     if (cp < 0x80) return cp >= '0' && cp <= '9';
     int t = Character.getType(cp);
     boolean n = t == Character.DECIMAL_DIGIT_NUMBER || t == Character.LETTER_NUMBER || t == Character.OTHER_NUMBER;
     return n && !HfUnicodeTables.contains(HfUnicodeTables.NEW_NUMBERS, cp);
+  }
+
+  /** Rust's {@code char::is_numeric} (Nd, Nl, No) as HF sees it (Unicode 15). */
+  public static boolean isRustNumeric(int cp) {
+    if (cp < 0x80) return cp >= '0' && cp <= '9';
+    int t = Character.getType(cp);
+    boolean n = t == Character.DECIMAL_DIGIT_NUMBER || t == Character.LETTER_NUMBER || t == Character.OTHER_NUMBER;
+    return n && !HfUnicodeTables.contains(HfUnicodeTables.UNICODE16_NUMBERS, cp);
   }
 
   /** A mark (Mn, Mc or Me) by Java's tables. */
