@@ -99,7 +99,7 @@ __device__ __forceinline__ int swz(int row, int chunk, int row_bytes) { return r
 template <int ROWS, int D>
 __device__ __forceinline__ void attn_tile_load(char* tile, const bf16* base, i64 st, int t0, int T, bool vec) {
   constexpr int CPR = D / 8;
-#pragma unroll
+#pragma unroll 1  // unrolled, the hoisted addresses of every chunk cost ~60 registers in the caller
   for (int it = 0; it < ROWS * CPR / 128; ++it) {
     const int c = threadIdx.x + it * 128;
     const int r = c / CPR, ch = c % CPR;
