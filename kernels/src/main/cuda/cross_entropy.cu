@@ -38,7 +38,9 @@ __device__ void cross_entropy_body(i64 rows, i64 V, const T* logits, const void*
     sx = block_sum(sx, scratch);
     const float lse = maxsum_lse(ms);
     const float xt = target_logit;
-    if (rank == 0) store_from_float(loss, loss_dtype, r, lse - (1.f - eps) * xt - eps / (float)V * sx);
+    // (the smoothing term is left out when eps == 0, so -inf logits do not turn 0 * -inf into NaN)
+    const float smooth = eps > 0.f ? eps / (float)V * sx : 0.f;
+    if (rank == 0) store_from_float(loss, loss_dtype, r, lse - (1.f - eps) * xt - smooth);
     if (g) {
       float scale = grad_scale * (dloss ? load_as_float(dloss, dloss_dtype, r) : 1.f);
       if (!valid) scale = NAN;
