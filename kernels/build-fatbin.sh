@@ -4,7 +4,7 @@
 # Without nvcc on the PATH the build still succeeds: build-info says why no fatbin exists, and the
 # CUDA backend repeats that when asked for.
 set -euo pipefail
-src=$1
+src=$(cd "$1" && pwd)
 out=$2
 mkdir -p "$out"
 info="$out/build-info.properties"
@@ -34,7 +34,9 @@ all="$tmp/all_kernels.cu"
 for f in "${sources[@]}"; do printf '#include "%s"\n' "$f"; done > "$all"
 arch=(-gencode arch=compute_80,code=sm_80 -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90)
 echo "kernels: compiling ${#sources[@]} CUDA sources with $nvcc_bin" >&2
-"$nvcc_bin" -fatbin -O3 -std=c++17 -I"$src" "${arch[@]}" -Xptxas -warn-spills -o "$tmp/jdistill.fatbin" "$all"
+# --threads: the three targets compile in parallel (NVCC_THREADS=1 to serialise).
+"$nvcc_bin" -fatbin -O3 -std=c++17 -I"$src" "${arch[@]}" --threads "${NVCC_THREADS:-2}" -Xptxas -warn-spills \
+  -o "$tmp/jdistill.fatbin" "$all"
 mv "$tmp/jdistill.fatbin" "$fatbin"
 version=$("$nvcc_bin" --version | tail -1)
 printf 'built=true\nnvcc=%s\narchitectures=sm_80,sm_90,compute_90\nsources=%s\n' "$version" "$(cd "$src" && ls *.cu | tr '\n' ' ')" > "$info"
