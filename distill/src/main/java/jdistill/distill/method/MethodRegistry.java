@@ -4,6 +4,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import jdistill.distill.method.builtin.AnnealingKd;
+import jdistill.distill.method.builtin.DistilBert;
+import jdistill.distill.method.builtin.HardLabel;
+import jdistill.distill.method.builtin.HintonKd;
+import jdistill.distill.method.builtin.MiniLm;
+import jdistill.distill.method.builtin.MiniLmV2;
+import jdistill.distill.method.builtin.PatientKd;
+import jdistill.distill.method.builtin.TinyBert;
 
 /** Every built-in method by name. An unknown name is an error listing the valid ones. */
 public final class MethodRegistry {
@@ -19,6 +27,14 @@ public final class MethodRegistry {
   /** The built-in factories, in the order {@code jdistill methods} lists them. */
   private static List<MethodFactory> builtIns() {
     List<MethodFactory> list = new ArrayList<>();
+    list.add(new HardLabel.Factory());
+    list.add(new HintonKd.Factory());
+    list.add(new PatientKd.Factory());
+    list.add(new DistilBert.Factory());
+    list.add(new TinyBert.Factory());
+    list.add(new MiniLm.Factory());
+    list.add(new MiniLmV2.Factory());
+    list.add(new AnnealingKd.Factory());
     return list;
   }
 
