@@ -25,12 +25,13 @@ import java.util.Map;
 
 /**
  * Reads the records of a JSONL, TSV or CSV file into {@link Row}s, one error per malformed line.
- * CSV parsing is Jackson's (RFC 4180); TSV is split on tabs with no quoting, as GLUE writes it.
+ * CSV parsing is Jackson's (RFC 4180; with no schema each row comes as an array of strings); TSV
+ * is split on tabs with no quoting, as GLUE writes it.
  */
 final class DatasetReader {
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  private static final CsvFactory CSV = CsvFactory.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY).enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
+  private static final CsvFactory CSV = CsvFactory.builder().enable(CsvParser.Feature.SKIP_EMPTY_LINES).build();
 
   private DatasetReader() {}
 
@@ -133,9 +134,10 @@ final class DatasetReader {
       JsonToken t;
       while ((t = next(file, p)) != null) {
         if (t == JsonToken.START_ARRAY) {
-          start = p.currentTokenLocation().getLineNr();
           fields.clear();
         } else if (t == JsonToken.VALUE_STRING) {
+          // a row's start token reports the line before; its first value reports its own
+          if (fields.isEmpty()) start = p.currentTokenLocation().getLineNr();
           fields.add(p.getText());
         } else if (t == JsonToken.END_ARRAY) {
           String[] f = fields.toArray(String[]::new);
