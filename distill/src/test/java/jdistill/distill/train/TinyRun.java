@@ -141,7 +141,7 @@ final class TinyRun {
   static TrainConfig config(long steps, Path out) {
     return TrainConfig.of(steps, 3e-3, out)
         .withOptimizer(AdamW.Config.of(3e-3), 0.01)
-        .withLrSchedule(LrSchedule.cosine(3e-3, 2, steps, 0.1))
+        .withLrSchedule(LrSchedule.cosine(3e-3, Math.min(2, steps), steps, 0.1))
         .withLogEvery(1)
         .withProgressBar(false);
   }
