@@ -217,6 +217,23 @@ public final class Trainer {
     if (console != null) console.println("resumed from " + cp.dir() + " at step " + step);
   }
 
+  /**
+   * Loads the student's (and the extras') weights of the best checkpoint into the student, e.g.
+   * before exporting it; returns that checkpoint's folder, or null when no best was recorded (the
+   * student then keeps its current weights). Optimizer state and counters are left alone.
+   */
+  public Path restoreBest() throws IOException {
+    var folder = store.best();
+    if (folder.isEmpty()) return null;
+    Checkpoint cp = Checkpoint.open(folder.get());
+    try (Scope s = Scope.open()) {
+      student.module().loadStateDict(cp.student(), true);
+      Map<String, Tensor> extraState = cp.extras();
+      if (!extras.isEmpty() || !extraState.isEmpty()) extras.loadStateDict(extraState, true);
+    }
+    return cp.dir();
+  }
+
   /** Moves {@code rng} forward to {@code position} (the engine's Rng has no seek; draws are cheap). */
   static void advanceRng(Rng rng, long seed, long position, Path from) {
     if (rng.seed() != seed) {

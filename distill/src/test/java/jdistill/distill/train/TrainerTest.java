@@ -129,7 +129,8 @@ class TrainerTest {
     double[] script = {5.0, 3.0, 4.0}; // at steps 2, 4, 6
     Evaluator eval = (s, step) -> Map.of("ppl", script[(int) step / 2 - 1], "acc", step / 10.0);
     TrainConfig cfg = TinyRun.config(6, dir).withEval(2, MetricGoal.min("ppl"));
-    Trainer t = trainer(dir, cfg, List.of(WeightedMethod.of(new TinyRun.HardLabels(), 1.0)), eval, student());
+    DistillModel student4 = student();
+    Trainer t = trainer(dir, cfg, List.of(WeightedMethod.of(new TinyRun.HardLabels(), 1.0)), eval, student4);
     TrainResult r = t.run();
     assertEquals(3.0, r.best().value(), 0.0);
     assertEquals(4, r.best().step());
@@ -139,6 +140,15 @@ class TrainerTest {
     try (Stream<Path> s = Files.list(ck)) {
       assertEquals(List.of("BEST", "LAST", "step-00000004", "step-00000006"), s.map(p -> p.getFileName().toString()).sorted().toList());
     }
+    // restoreBest puts the step-4 weights back into the student
+    Map<String, float[]> atEnd = TinyRun.weights(student4);
+    assertEquals(ck.resolve("step-00000004"), t.restoreBest());
+    Map<String, float[]> restored = TinyRun.weights(student4);
+    try (jdistill.engine.Scope sc = jdistill.engine.Scope.open()) {
+      var saved = Checkpoint.open(ck.resolve("step-00000004")).student();
+      for (String k : restored.keySet()) assertArrayEquals(saved.get(k).toFloatArray(), restored.get(k), 0f, k);
+    }
+    assertFalse(java.util.Arrays.equals(atEnd.get("transformer.wte.weight"), restored.get("transformer.wte.weight")), "weights changed after step 4");
     RunState last = Checkpoint.open(ck.resolve("step-00000006")).state();
     assertEquals(3.0, last.best().value(), 0.0);
     assertEquals("step-00000004", last.best().checkpoint());
