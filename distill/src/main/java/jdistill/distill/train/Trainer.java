@@ -276,6 +276,10 @@ public final class Trainer {
       while (step < config.steps()) {
         if (stopRequested.get()) {
           stopped = true;
+          if (last != null && last.step() % config.logEvery() != 0) {
+            double secs = (System.nanoTime() - windowStart) / 1e9;
+            log.train(last, secs > 0 ? windowTokens / secs : 0, elapsed);
+          }
           break;
         }
         last = trainStep();
@@ -299,6 +303,7 @@ public final class Trainer {
         if (!savedBest && config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0) saveLast();
       }
       if (lastCheckpointStep != step) saveLast();
+      if (stopped && console != null) console.println("stopped after step " + step + "; checkpoint " + lastCheckpoint);
     } finally {
       latch.countDown();
       running = null;
@@ -311,7 +316,6 @@ public final class Trainer {
         hook = null;
       }
     }
-    if (stopped && console != null) console.println("stopped after step " + step + "; checkpoint " + lastCheckpoint);
     return new TrainResult(step, stopped, lastCheckpoint, best, lastEval, last);
   }
 

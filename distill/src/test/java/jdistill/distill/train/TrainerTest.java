@@ -100,7 +100,7 @@ class TrainerTest {
 
   @Test
   void shutdownHookStopsAfterTheCurrentStepAndSaves(@TempDir Path dir) throws Exception {
-    Trainer t = trainer(dir, TinyRun.config(50, dir), List.of(WeightedMethod.of(new TinyRun.HardLabels(), 1.0)), null, student());
+    Trainer t = trainer(dir, TinyRun.config(50, dir).withLogEvery(5), List.of(WeightedMethod.of(new TinyRun.HardLabels(), 1.0)), null, student());
     Thread hook = t.installShutdownHook(Duration.ofSeconds(60));
     List<Thread> started = new ArrayList<>();
     t.addStepListener(s -> {
@@ -119,6 +119,7 @@ class TrainerTest {
     assertEquals(cp, r.lastCheckpoint());
     assertEquals(cp, t.checkpoints().last().orElseThrow());
     assertEquals(2, Checkpoint.open(cp).state().step());
+    assertEquals(List.of(2L), MetricsHistory.read(dir.resolve("metrics.jsonl")).train().stream().map(MetricsHistory.TrainPoint::step).toList(), "the last step is logged on stop");
     started.get(0).join(10_000);
     assertFalse(started.get(0).isAlive(), "the hook returns once the checkpoint is saved");
     assertFalse(Runtime.getRuntime().removeShutdownHook(hook), "run() unregistered the hook");
