@@ -155,6 +155,8 @@ class AllMiniLmOrtParityTest {
     long compared = 0;
     int paddedRows = 0;
     String worst = "";
+    double oursSeconds = 0;
+    double ortSeconds = 0;
     try (var g = GradMode.noGrad()) {
       for (int from = 0; from < sentences.size(); from += BATCH) {
         List<String> texts = sentences.subList(from, Math.min(sentences.size(), from + BATCH));
@@ -165,10 +167,14 @@ class AllMiniLmOrtParityTest {
         int b = ids.length;
         int s = ids[0].length;
         int h = bert.config().hidden();
+        long t0 = System.nanoTime();
         Tensor hidden = bert.forward(tensor(ids), tensor(mask), tensor(types), TapRecorder.none());
         float[] ours = hidden.toFloatArray();
         float[] oursPooled = bert.pool(hidden).toFloatArray();
+        long t1 = System.nanoTime();
         OrtOut ref = runOrt(ids, mask, types);
+        oursSeconds += (t1 - t0) / 1e9;
+        ortSeconds += (System.nanoTime() - t1) / 1e9;
         assertEquals(s, ref.hidden()[0].length);
         for (int r = 0; r < b; r++) {
           int len = 0;
@@ -193,8 +199,8 @@ class AllMiniLmOrtParityTest {
       }
     }
     System.out.printf(Locale.ROOT, "all-MiniLM-L6-v2 vs ONNX Runtime: %d sentences (%d to %d tokens, %d rows padded), %d values: "
-        + "max |last_hidden_state diff| = %.3g (at %s), max |pooler diff| = %.3g%n",
-        sentences.size(), shortest, longest, paddedRows, compared, maxHidden, worst, maxPooled);
+        + "max |last_hidden_state diff| = %.3g (at %s), max |pooler diff| = %.3g; forward %.2f s here, %.2f s in ONNX Runtime%n",
+        sentences.size(), shortest, longest, paddedRows, compared, maxHidden, worst, maxPooled, oursSeconds, ortSeconds);
     assertTrue(shortest <= 4 && longest >= 110 && longest <= 128, "token lengths should span about 3 to 120, got " + shortest + " to " + longest);
     assertTrue(paddedRows >= 40, "most rows should carry padding, got " + paddedRows);
     assertTrue(maxHidden <= TOLERANCE, "max |last_hidden_state diff| " + maxHidden + " at " + worst + " exceeds " + TOLERANCE);
