@@ -111,7 +111,7 @@ public final class GenerateCommand implements Callable<Integer> {
     try {
       config = new GenerationConfig(maxNewTokens, temperature, topK, topP, repetitionPenalty, stopIds, folder.padId(), usedSeed);
     } catch (IllegalArgumentException e) {
-      err.println("generate: " + e.getMessage());
+      err.println("generate: " + optionNames(e.getMessage()));
       return 2;
     }
     long start = System.nanoTime();
@@ -145,5 +145,11 @@ public final class GenerateCommand implements Callable<Integer> {
       if (at >= 0) cut = Math.min(cut, at);
     }
     return new Text(head, cont.substring(0, cut));
+  }
+
+  /** A {@link GenerationConfig} message in terms of this command's options. */
+  static String optionNames(String message) {
+    return message.replace("maxNewTokens", "--max-new-tokens").replace("temperature", "--temperature").replace("topK", "--top-k")
+        .replace("topP", "--top-p").replace("repetitionPenalty", "--repetition-penalty");
   }
 }

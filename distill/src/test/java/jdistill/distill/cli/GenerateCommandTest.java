@@ -134,7 +134,9 @@ class GenerateCommandTest {
     assertTrue(err.toString().contains("the prompt has " + n + " tokens; with --max-new-tokens 62 that exceeds the model's 64 positions (at most "
         + (64 - n) + " new tokens fit)"), err.toString());
     assertEquals(2, run("generate", "--model", folder.toString(), "--prompt", PROMPT, "--top-p", "0"));
-    assertTrue(err.toString().contains("topP must be in (0, 1]"), err.toString());
+    assertTrue(err.toString().contains("--top-p must be in (0, 1], got 0.0"), err.toString());
+    assertEquals(2, run("generate", "--model", folder.toString(), "--prompt", PROMPT, "--temperature", "-1"));
+    assertTrue(err.toString().contains("--temperature must be >= 0, got -1.0"), err.toString());
     Path bert = dir.resolve("bert");
     HfCheckpoint.save(new Bert(new TransformerConfig(tokenizer.vocabSize(), 16, 2, 16, 1, 2, 32, 1e-12, Activation.GELU_ERF, 0, 0), true, new Rng(1)), bert);
     tokenizer.save(bert.resolve("tokenizer.json"));

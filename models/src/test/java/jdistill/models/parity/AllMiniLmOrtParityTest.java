@@ -26,6 +26,8 @@ import jdistill.models.checkpoint.HfCheckpoint;
 import jdistill.models.hf.CheckpointWriter;
 import jdistill.models.onnx.OnnxBertImporter;
 import jdistill.models.onnx.OnnxImport;
+import jdistill.models.run.BatchForward;
+import jdistill.models.run.ModelFolder;
 import jdistill.models.tokenizer.Encoding;
 import jdistill.models.tokenizer.Padding;
 import jdistill.models.tokenizer.Tokenizer;
@@ -55,6 +57,8 @@ class AllMiniLmOrtParityTest {
 
   @TempDir static Path dir;
 
+  Path hf;
+
   OrtEnvironment env;
   OrtSession session;
   Bert bert;
@@ -74,7 +78,7 @@ class AllMiniLmOrtParityTest {
     Files.write(onnx, resource(MODEL));
     Path tok = dir.resolve("tokenizer.json");
     Files.write(tok, resource(TOKENIZER));
-    Path hf = dir.resolve("hf");
+    hf = dir.resolve("hf");
     OnnxImport.toHfFolder(onnx, hf, tok, OnnxBertImporter.Options.detect(), CheckpointWriter.safetensors());
     HfCheckpoint.Loaded loaded = HfCheckpoint.load(hf);
     bert = assertInstanceOf(Bert.class, loaded.model(), "all-MiniLM-L6-v2 loads as a plain BertModel");
@@ -205,5 +209,42 @@ class AllMiniLmOrtParityTest {
     assertTrue(paddedRows >= 40, "most rows should carry padding, got " + paddedRows);
     assertTrue(maxHidden <= TOLERANCE, "max |last_hidden_state diff| " + maxHidden + " at " + worst + " exceeds " + TOLERANCE);
     assertTrue(maxPooled <= TOLERANCE, "max |pooler diff| " + maxPooled + " exceeds " + TOLERANCE);
+  }
+
+  /**
+   * The same folder through {@link ModelFolder} and {@link BatchForward} (length-sorted batches of
+   * 3, zeros at padding) against ONNX Runtime run on each sentence alone, without padding.
+   */
+  @Test
+  void modelFolderAndBatchForwardMatchOnnxRuntime() throws Exception {
+    ModelFolder folder = ModelFolder.load(hf);
+    assertEquals(0, folder.padId(), "[PAD], from the tokenizer's own padding");
+    List<String> some = new ArrayList<>();
+    for (int i = 0; i < sentences.size(); i += 6) some.add(sentences.get(i));
+    BatchForward.Result r = BatchForward.run(folder, some, new BatchForward.Options(null, 3, true, true));
+    int h = r.hidden();
+    double max = 0;
+    for (int i = 0; i < some.size(); i++) {
+      int len = 0;
+      for (int p = 0; p < r.width(); p++) len += (int) r.attentionMask()[i * r.width() + p];
+      long[][] ids = {java.util.Arrays.copyOfRange(r.inputIds(), i * r.width(), i * r.width() + len)};
+      OrtOut ref = runOrt(ids, new long[][] {filled(len, 1)}, new long[][] {filled(len, 0)});
+      for (int p = 0; p < r.width(); p++) {
+        for (int k = 0; k < h; k++) {
+          float got = r.lastHidden()[(i * r.width() + p) * h + k];
+          if (p >= len) assertEquals(0f, got, "padding of sentence " + (i + 1));
+          else max = Math.max(max, Math.abs(got - ref.hidden()[0][p][k]));
+        }
+      }
+      for (int k = 0; k < h; k++) max = Math.max(max, Math.abs(r.pooled()[i * h + k] - ref.pooled()[0][k]));
+    }
+    System.out.printf(Locale.ROOT, "ModelFolder + BatchForward vs ONNX Runtime on %d sentences: max |diff| = %.3g%n", some.size(), max);
+    assertTrue(max <= TOLERANCE, "max |diff| " + max + " exceeds " + TOLERANCE);
+  }
+
+  static long[] filled(int n, long value) {
+    long[] a = new long[n];
+    java.util.Arrays.fill(a, value);
+    return a;
   }
 }
