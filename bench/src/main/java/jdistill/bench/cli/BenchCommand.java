@@ -1,6 +1,7 @@
 package jdistill.bench.cli;
 
 import java.util.concurrent.Callable;
+import jdistill.distill.cli.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -9,6 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     description = "Runs benchmarks (JMH, forked JVMs) and prints a summary table.",
     subcommands = {GemmBenchCommand.class, CopyBenchCommand.class})
 public final class BenchCommand implements Callable<Integer> {

@@ -9,9 +9,13 @@ import jdistill.bench.GemmBenchmark;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
+import jdistill.distill.cli.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code jdistill bench gemm}: runs {@link GemmBenchmark} (jdistill and OpenBLAS sgemm, same
@@ -20,12 +24,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "gemm",
     mixinStandardHelpOptions = true,
-    description = {
-      "fp32 GEMM: jdistill (Vector API) against OpenBLAS (JavaCPP), same shapes and threads.",
-      "Prints GFLOP/s (2*M*N*K per call) from the mean of the measured iterations, the best",
-      "iteration too, and the ratio jdistill / OpenBLAS."
-    })
+    versionProvider = Version.class,
+    description = "fp32 GEMM: jdistill (Vector API) against OpenBLAS (JavaCPP), same shapes and "
+        + "threads. Prints GFLOP/s (2*M*N*K per call) from the mean of the measured iterations and "
+        + "from the best one, and the ratio jdistill / OpenBLAS.")
 public final class GemmBenchCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
 
   @Mixin JmhOptions jmh;
 
@@ -41,11 +46,17 @@ public final class GemmBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws RunnerException {
     String[] shapeList = shapes == null ? GemmBenchmark.SHAPES : shapes.toArray(String[]::new);
-    for (String s : shapeList) GemmBenchmark.parseShape(s);
-    for (String t : trans) {
-      if (!t.matches("[NT][NT]")) throw new IllegalArgumentException("--trans takes NN, NT, TN or TT, got '" + t + "'");
+    try {
+      for (String s : shapeList) GemmBenchmark.parseShape(s);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--shapes: " + e.getMessage());
     }
-    var options = jmh.builder("^" + GemmBenchmark.class.getName().replace(".", "\\.") + "\\.")
+    for (String t : trans) {
+      if (!t.matches("[NT][NT]")) {
+        throw new ParameterException(spec.commandLine(), "--trans takes NN, NT, TN or TT, got '" + t + "'");
+      }
+    }
+    var options = jmh.builder(spec,"^" + GemmBenchmark.class.getName().replace(".", "\\.") + "\\.")
         .param("shape", shapeList)
         .param("trans", trans.toArray(String[]::new))
         .build();

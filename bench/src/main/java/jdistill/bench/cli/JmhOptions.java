@@ -10,7 +10,9 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * The JMH run configuration shared by the {@code bench} subcommands. The defaults are short (one
@@ -40,15 +42,15 @@ final class JmhOptions {
   boolean quiet;
 
   /** JMH options for the benchmarks whose names match {@code include} (a regular expression). */
-  ChainedOptionsBuilder builder(String include) {
+  ChainedOptionsBuilder builder(CommandSpec spec, String include) {
     if (forks < 0 || warmupIterations < 0 || iterations < 1 || warmupSeconds < 1 || seconds < 1) {
-      throw new IllegalArgumentException("need --forks >= 0, --warmup >= 0, --iterations >= 1, "
-          + "--warmup-time >= 1 and --time >= 1");
+      throw new ParameterException(spec.commandLine(), "need --forks >= 0, --warmup >= 0, "
+          + "--iterations >= 1, --warmup-time >= 1 and --time >= 1");
     }
     List<String> jvm = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector",
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
     if (threads != null) {
-      if (threads < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
+      if (threads < 1) throw new ParameterException(spec.commandLine(), "--threads must be at least 1, got " + threads);
       jvm.add("-Djdistill.cpu.threads=" + threads);
     }
     return new OptionsBuilder()
