@@ -37,7 +37,7 @@ public interface DistillModel {
    * normalisation: the input {@link #forwardEmbeddings} takes (MixKD mixes them between examples).
    */
   default Tensor embedTokens(Tensor ids) {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " (" + config().layers() + " layers) cannot embed tokens separately; a method that mixes input embeddings (mixkd) needs a GPT-2 or BERT model");
+    throw new UnsupportedOperationException(describe() + " cannot embed tokens separately; a method that mixes input embeddings (mixkd) needs a GPT-2 or BERT model");
   }
 
   /**
@@ -45,12 +45,12 @@ public interface DistillModel {
    * ids; the batch still gives the attention mask and token types (HF's {@code inputs_embeds}).
    */
   default ModelOutput forwardEmbeddings(Batch batch, Tensor embeds, TapRecorder taps) {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot run from input embeddings; a method that mixes input embeddings (mixkd) needs a GPT-2 or BERT model");
+    throw new UnsupportedOperationException(describe() + " cannot run from input embeddings; a method that mixes input embeddings (mixkd) needs a GPT-2 or BERT model");
   }
 
   /** The transformer blocks in order (GPT-2 blocks or BERT layers), for methods that rearrange them. */
   default List<? extends Module> blocks() {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " does not expose its blocks; module replacement (theseus) needs a GPT-2 or BERT model");
+    throw new UnsupportedOperationException(describe() + " does not expose its blocks; module replacement (theseus) needs a GPT-2 or BERT model");
   }
 
   /**
@@ -59,6 +59,11 @@ public interface DistillModel {
    * (BERT-of-Theseus). Taps are recorded under the blocks' positions in the list.
    */
   default ModelOutput forwardWithBlocks(Batch batch, List<? extends Module> blocks, TapRecorder taps) {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot run with replaced blocks; module replacement (theseus) needs a GPT-2 or BERT model");
+    throw new UnsupportedOperationException(describe() + " cannot run with replaced blocks; module replacement (theseus) needs a GPT-2 or BERT model");
+  }
+
+  private String describe() {
+    Module m = module();
+    return m == null ? "this model" : "this model (" + m.getClass().getSimpleName() + ")";
   }
 }

@@ -213,5 +213,7 @@ class MixKdTest {
     assertTrue(badOption.getMessage().contains("'temp'") && badOption.getMessage().contains("base 'kd'"), badOption.getMessage());
     assertThrows(IllegalArgumentException.class, () -> create(Map.of("base_options", "temperature=2"), SHAPES));
     assertThrows(IllegalArgumentException.class, () -> create(Map.of("alpha", 0), SHAPES));
+    UnsupportedOperationException hook = assertThrows(UnsupportedOperationException.class, () -> SHAPES.teacher().embedTokens(Fakes.longs(new long[] {1}, 1, 1)));
+    assertTrue(hook.getMessage().contains("mixkd"), hook.getMessage());
   }
 }
