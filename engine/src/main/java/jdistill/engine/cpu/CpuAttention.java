@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>F32 runs in tiles of four query rows against a transposed copy of the head's K (so the four
  * score rows share every load and no lane sum is needed), a two-pass softmax per row (max, then
- * exp and sum) and P V accumulated over keys; the backward recomputes P from the saved
+ * exp and sum) and P V summed over keys in registers; the backward recomputes P from the saved
  * logsumexp and accumulates dK and dV per head, so its tasks are the (batch, head) pairs. F64 is
  * a plain scalar version of the same arithmetic (the reference for gradient checks); BF16 and F16
  * are widened to F32. Every sum has a fixed order: results are the same bits on every run.
@@ -134,10 +134,7 @@ final class CpuAttention {
             float inv = 1f / sum;
             for (int j = 0; j < nmax; j++) s[r][j] *= inv;
           }
-          Arrays.fill(ot, 0f);
-          for (int j = 0; j < nmax; j++) {
-            axpy4(s[0][j], s[1][j], s[2][j], s[3][j], va, vo + (bh * g.sk + j) * d, ot, d);
-          }
+          mix4(s, nmax, va, vo + bh * g.sk * d, d, ot);
           System.arraycopy(ot, 0, oa, oo + (bh * g.sq + i0) * d, rows * d);
         }
       }
@@ -210,11 +207,10 @@ final class CpuAttention {
             float dl = (float) delta;
             for (int j = 0; j < nmax; j++) ds[r][j] = p[r][j] * (ds[r][j] - dl);
           }
-          Arrays.fill(dqt, 0f);
+          // dQ = dS K; dV[j] += P^T dO; dK[j] += scale dS^T Q
+          mix4(ds, nmax, ka, kb, d, dqt);
           for (int j = 0; j < nmax; j++) {
             int row = j * d;
-            // dQ += dS K; dV[j] += P^T dO; dK[j] += scale dS^T Q
-            axpy4(ds[0][j], ds[1][j], ds[2][j], ds[3][j], ka, kb + row, dqt, d);
             dot4Into(p[0][j], p[1][j], p[2][j], p[3][j], gt, d, dva, dvb + row, 1f);
             dot4Into(ds[0][j], ds[1][j], ds[2][j], ds[3][j], qt, d, dka, dkb + row, scale);
           }
@@ -318,30 +314,50 @@ final class CpuAttention {
     Arrays.fill(s, n, nmax, 0f);
   }
 
-  /** {@code acc[r*D + c] += w_r * x[xo + c]} for the four rows r and c < D. */
-  private static void axpy4(float w0, float w1, float w2, float w3, float[] x, int xo, float[] acc, int d) {
-    if (w0 == 0f && w1 == 0f && w2 == 0f && w3 == 0f) return;
+  /**
+   * {@code acc[r*D + c] = sum_{j<n} w[r][j] * x[xo + j*D + c]} for the four rows r and c &lt; D: a
+   * vector of columns at a time with the four sums in registers, keys in order.
+   */
+  static void mix4(float[][] w, int n, float[] x, int xo, int d, float[] acc) {
+    float[] w0 = w[0];
+    float[] w1 = w[1];
+    float[] w2 = w[2];
+    float[] w3 = w[3];
     int c = 0;
     int bound = S.loopBound(d);
-    if (bound > 0) {
-      FloatVector b0 = FloatVector.broadcast(S, w0);
-      FloatVector b1 = FloatVector.broadcast(S, w1);
-      FloatVector b2 = FloatVector.broadcast(S, w2);
-      FloatVector b3 = FloatVector.broadcast(S, w3);
-      for (; c < bound; c += L) {
-        FloatVector xv = FloatVector.fromArray(S, x, xo + c);
-        xv.fma(b0, FloatVector.fromArray(S, acc, c)).intoArray(acc, c);
-        xv.fma(b1, FloatVector.fromArray(S, acc, d + c)).intoArray(acc, d + c);
-        xv.fma(b2, FloatVector.fromArray(S, acc, 2 * d + c)).intoArray(acc, 2 * d + c);
-        xv.fma(b3, FloatVector.fromArray(S, acc, 3 * d + c)).intoArray(acc, 3 * d + c);
+    for (; c < bound; c += L) {
+      FloatVector a0 = FloatVector.zero(S);
+      FloatVector a1 = FloatVector.zero(S);
+      FloatVector a2 = FloatVector.zero(S);
+      FloatVector a3 = FloatVector.zero(S);
+      for (int j = 0; j < n; j++) {
+        FloatVector xv = FloatVector.fromArray(S, x, xo + j * d + c);
+        a0 = xv.fma(FloatVector.broadcast(S, w0[j]), a0);
+        a1 = xv.fma(FloatVector.broadcast(S, w1[j]), a1);
+        a2 = xv.fma(FloatVector.broadcast(S, w2[j]), a2);
+        a3 = xv.fma(FloatVector.broadcast(S, w3[j]), a3);
       }
+      a0.intoArray(acc, c);
+      a1.intoArray(acc, d + c);
+      a2.intoArray(acc, 2 * d + c);
+      a3.intoArray(acc, 3 * d + c);
     }
     for (; c < d; c++) {
-      float xv = x[xo + c];
-      acc[c] = Math.fma(xv, w0, acc[c]);
-      acc[d + c] = Math.fma(xv, w1, acc[d + c]);
-      acc[2 * d + c] = Math.fma(xv, w2, acc[2 * d + c]);
-      acc[3 * d + c] = Math.fma(xv, w3, acc[3 * d + c]);
+      float s0 = 0f;
+      float s1 = 0f;
+      float s2 = 0f;
+      float s3 = 0f;
+      for (int j = 0; j < n; j++) {
+        float xv = x[xo + j * d + c];
+        s0 = Math.fma(xv, w0[j], s0);
+        s1 = Math.fma(xv, w1[j], s1);
+        s2 = Math.fma(xv, w2[j], s2);
+        s3 = Math.fma(xv, w3[j], s3);
+      }
+      acc[c] = s0;
+      acc[d + c] = s1;
+      acc[2 * d + c] = s2;
+      acc[3 * d + c] = s3;
     }
   }
 
