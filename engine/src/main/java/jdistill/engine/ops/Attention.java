@@ -74,7 +74,7 @@ public final class Attention {
   /**
    * {@code softmax(q k^T * scale + masks) v} through the backend's fused attention, recorded on
    * the tape with the fused backward. q [B, H, Sq, D], k and v [B, H, Sk, D] (any strides; copied
-   * when not contiguous). {@code keyMask} (nullable, any dtype, non-zero = attend) holds one value
+   * when the backend needs another layout). {@code keyMask} (nullable, any dtype, non-zero = attend) holds one value
    * per (batch, key): [B, Sk] or [B, 1, 1, Sk] (a leading 1 broadcasts over the batch).
    * {@code causal} hides key j from query i when j &gt; i + (Sk - Sq), as {@link #sdpa} does.
    *
@@ -88,9 +88,9 @@ public final class Attention {
     int h = q.shape(1);
     int sq = q.shape(2);
     int sk = k.shape(2);
-    Tensor qc = q.detach().contiguous();
-    Tensor kc = k.detach().contiguous();
-    Tensor vc = v.detach().contiguous();
+    Tensor qc = operand(q);
+    Tensor kc = operand(k);
+    Tensor vc = operand(v);
     Tensor mask = keyMask == null ? null : keyRows(keyMask, b, sk, q.device());
     Tensor out = Tensor.empty(q.dtype(), q.device(), q.shape());
     Tensor lse = Tensor.empty(q.dtype() == DType.F64 ? DType.F64 : DType.F32, q.device(), b, h, sq);
@@ -136,6 +136,17 @@ public final class Attention {
       }
     }
     return null;
+  }
+
+  /**
+   * What the backend reads: CPU kernels take contiguous tensors; the CUDA kernels take any batch,
+   * head and time strides with stride 1 along D (heads split from a [B, S, H*D] projection are not
+   * copied).
+   */
+  private static Tensor operand(Tensor t) {
+    Tensor d = t.detach();
+    boolean rowsOk = d.shape(3) <= 1 || d.stride(3) == 1;
+    return d.device().kind() == Device.Kind.CUDA && rowsOk ? d : d.contiguous();
   }
 
   /** The key mask as a contiguous F32 [B, Sk] tensor on {@code device}. */
