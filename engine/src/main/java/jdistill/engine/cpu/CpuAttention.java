@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * score rows share every load and no lane sum is needed), a two-pass softmax per row (max, then
  * exp and sum) and P V summed over keys in registers; the backward recomputes P from the saved
  * logsumexp and accumulates dK and dV per head, so its tasks are the (batch, head) pairs. F64 is
- * a plain scalar version of the same arithmetic (the reference for gradient checks); BF16 and F16
- * are widened to F32. Every sum has a fixed order: results are the same bits on every run.
+ * a plain scalar version of the same arithmetic ({@link CpuAttentionF64}, the reference for
+ * gradient checks); BF16 and F16 are widened to F32. Every sum has a fixed order: results are the same bits on every run.
  */
 final class CpuAttention {
 
@@ -51,7 +51,7 @@ final class CpuAttention {
     boolean[] keep = keep(keyMask, g);
     switch (q.dtype()) {
       case F32 -> forwardF32(g, q, k, v, keep, (float) scale, out, lse);
-      case F64 -> forwardF64(g, q, k, v, keep, scale, out, lse);
+      case F64 -> CpuAttentionF64.forward(g, q, k, v, keep, scale, out, lse);
       case BF16, F16 -> {
         Tensor o32 = f32(out.shape());
         forwardF32(g, widen(q), widen(k), widen(v), keep, (float) scale, o32, lse);
@@ -68,7 +68,7 @@ final class CpuAttention {
     boolean[] keep = keep(keyMask, g);
     switch (q.dtype()) {
       case F32 -> backwardF32(g, q, k, v, keep, (float) scale, out, lse, dOut, dq, dk, dv);
-      case F64 -> backwardF64(g, q, k, v, keep, scale, out, lse, dOut, dq, dk, dv);
+      case F64 -> CpuAttentionF64.backward(g, q, k, v, keep, scale, out, lse, dOut, dq, dk, dv);
       case BF16, F16 -> {
         Tensor dq32 = f32(dq.shape());
         Tensor dk32 = f32(dk.shape());
@@ -396,126 +396,6 @@ final class CpuAttention {
     }
   }
 
-  // ---- F64 (scalar reference arithmetic) ----------------------------------------------------------
-
-  private static void forwardF64(Dims g, Tensor q, Tensor k, Tensor v, boolean[] keep, double scale, Tensor out, Tensor lse) {
-    double[] qa = doubles(q);
-    double[] ka = doubles(k);
-    double[] va = doubles(v);
-    double[] oa = doubles(out);
-    int qo = off(q);
-    int ko = off(k);
-    int vo = off(v);
-    int oo = off(out);
-    int lo = off(lse);
-    Access.Writer lw = Access.writer(lse);
-    int d = g.d;
-    int rows = g.batch * g.heads * g.sq;
-    Parallel.forRange(rows, Math.max(1, ROWS_PER_TASK), (from, to) -> {
-      double[] s = new double[g.sk];
-      for (int row = from; row < to; row++) {
-        int bh = row / g.sq;
-        int i = row % g.sq;
-        int b = bh / g.heads;
-        int n = g.visible(i);
-        int qb = qo + row * d;
-        int ob = oo + row * d;
-        double m = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < n; j++) {
-          if (keep != null && !keep[b * g.sk + j]) {
-            s[j] = Double.NEGATIVE_INFINITY;
-            continue;
-          }
-          int kb = ko + (bh * g.sk + j) * d;
-          double dot = 0;
-          for (int c = 0; c < d; c++) dot += qa[qb + c] * ka[kb + c];
-          s[j] = dot * scale;
-          m = Math.max(m, s[j]);
-        }
-        Arrays.fill(oa, ob, ob + d, 0.0);
-        if (m == Double.NEGATIVE_INFINITY) {
-          lw.set(lo + row, Double.NEGATIVE_INFINITY);
-          continue;
-        }
-        double sum = 0;
-        for (int j = 0; j < n; j++) {
-          s[j] = s[j] == Double.NEGATIVE_INFINITY ? 0 : Math.exp(s[j] - m);
-          sum += s[j];
-        }
-        for (int j = 0; j < n; j++) {
-          if (s[j] == 0) continue;
-          double pj = s[j] / sum;
-          int vb = vo + (bh * g.sk + j) * d;
-          for (int c = 0; c < d; c++) oa[ob + c] += pj * va[vb + c];
-        }
-        lw.set(lo + row, m + Math.log(sum));
-      }
-    });
-  }
-
-  private static void backwardF64(Dims g, Tensor q, Tensor k, Tensor v, boolean[] keep, double scale, Tensor out, Tensor lse, Tensor dOut,
-      Tensor dq, Tensor dk, Tensor dv) {
-    double[] qa = doubles(q);
-    double[] ka = doubles(k);
-    double[] va = doubles(v);
-    double[] oa = doubles(out);
-    double[] ga = doubles(dOut);
-    double[] dqa = doubles(dq);
-    double[] dka = doubles(dk);
-    double[] dva = doubles(dv);
-    int qo = off(q);
-    int ko = off(k);
-    int vo = off(v);
-    int oo = off(out);
-    int go = off(dOut);
-    int dqo = off(dq);
-    int dko = off(dk);
-    int dvo = off(dv);
-    int lo = off(lse);
-    Access.Reader lr = Access.reader(lse);
-    int d = g.d;
-    Parallel.forRange(g.batch * g.heads, 1, (from, to) -> {
-      for (int bh = from; bh < to; bh++) {
-        int b = bh / g.heads;
-        Arrays.fill(dka, dko + bh * g.sk * d, dko + (bh + 1) * g.sk * d, 0.0);
-        Arrays.fill(dva, dvo + bh * g.sk * d, dvo + (bh + 1) * g.sk * d, 0.0);
-        for (int i = 0; i < g.sq; i++) {
-          int row = bh * g.sq + i;
-          int qb = qo + row * d;
-          int gb = go + row * d;
-          int dqb = dqo + row * d;
-          Arrays.fill(dqa, dqb, dqb + d, 0.0);
-          double l = lr.get(lo + row);
-          int n = g.visible(i);
-          if (l == Double.NEGATIVE_INFINITY || n == 0) continue;
-          double delta = 0;
-          for (int c = 0; c < d; c++) delta += ga[gb + c] * oa[oo + row * d + c];
-          for (int j = 0; j < n; j++) {
-            if (keep != null && !keep[b * g.sk + j]) continue;
-            int kb = ko + (bh * g.sk + j) * d;
-            int vb = vo + (bh * g.sk + j) * d;
-            double sc = 0;
-            double dp = 0;
-            for (int c = 0; c < d; c++) {
-              sc += qa[qb + c] * ka[kb + c];
-              dp += ga[gb + c] * va[vb + c];
-            }
-            double p = Math.exp(sc * scale - l);
-            double ds = p * (dp - delta);
-            int dkb = dko + (bh * g.sk + j) * d;
-            int dvb = dvo + (bh * g.sk + j) * d;
-            for (int c = 0; c < d; c++) {
-              dqa[dqb + c] += ds * ka[kb + c];
-              dka[dkb + c] += scale * ds * qa[qb + c];
-              dva[dvb + c] += p * ga[gb + c];
-            }
-          }
-          for (int c = 0; c < d; c++) dqa[dqb + c] *= scale;
-        }
-      }
-    });
-  }
-
   // ---- helpers ----------------------------------------------------------------------------------
 
   /** Per (batch, key): may the key be attended; null when there is no mask. */
@@ -554,15 +434,11 @@ final class CpuAttention {
     return w;
   }
 
-  private static float[] floats(Tensor t) {
+  static float[] floats(Tensor t) {
     return ((CpuStorage) t.storage()).floats();
   }
 
-  private static double[] doubles(Tensor t) {
-    return ((CpuStorage) t.storage()).doubles();
-  }
-
-  private static int off(Tensor t) {
+  static int off(Tensor t) {
     return Math.toIntExact(t.offset());
   }
 }
