@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Runs benchmarks (JMH, forked JVMs) and prints a summary table.",
-    subcommands = {GemmBenchCommand.class, CopyBenchCommand.class, MemoryBenchCommand.class})
+    subcommands = {GemmBenchCommand.class, CopyBenchCommand.class, MemoryBenchCommand.class, StepBenchCommand.class,
+        jdistill.bench.step.GpuGemmCommand.class, jdistill.bench.step.KdLossCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
