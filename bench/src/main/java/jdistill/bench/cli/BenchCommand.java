@@ -1,6 +1,8 @@
 package jdistill.bench.cli;
 
 import java.util.concurrent.Callable;
+import jdistill.bench.step.GpuGemmCommand;
+import jdistill.bench.step.KdLossCommand;
 import jdistill.distill.cli.Version;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,7 +15,7 @@ import picocli.CommandLine.Spec;
     versionProvider = Version.class,
     description = "Runs benchmarks (JMH, forked JVMs) and prints a summary table.",
     subcommands = {GemmBenchCommand.class, CopyBenchCommand.class, MemoryBenchCommand.class, StepBenchCommand.class,
-        jdistill.bench.step.GpuGemmCommand.class, jdistill.bench.step.KdLossCommand.class})
+        GpuGemmCommand.class, KdLossCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
