@@ -1,5 +1,9 @@
 package jdistill.distill.data;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -23,6 +27,16 @@ public final class DataException extends RuntimeException {
     super(file + ": " + problem);
     this.file = file;
     this.line = 0;
+  }
+
+  /**
+   * The exception to throw when reading {@code file} failed with {@code e}: a {@link DataException}
+   * for text that is not UTF-8 or a missing file, otherwise an {@link UncheckedIOException}.
+   */
+  static RuntimeException reading(Path file, IOException e) {
+    if (e instanceof CharacterCodingException) return new DataException(file, "not valid UTF-8 text");
+    if (e instanceof NoSuchFileException) return new DataException(file, "no such file");
+    return new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
   }
 
   /** The file that could not be read. */

@@ -11,11 +11,8 @@ import com.fasterxml.jackson.dataformat.csv.CsvFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,12 +40,8 @@ final class DatasetReader {
         case TSV -> tsv(file, in, rows);
         case CSV -> csv(file, in, rows);
       };
-    } catch (CharacterCodingException e) {
-      throw new DataException(file, "not valid UTF-8 text");
-    } catch (NoSuchFileException e) {
-      throw new DataException(file, "no such file");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw DataException.reading(file, e);
     }
   }
 

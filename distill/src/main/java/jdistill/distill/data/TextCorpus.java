@@ -2,11 +2,8 @@ package jdistill.distill.data;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,12 +33,8 @@ public final class TextCorpus {
         }
       }
       flush(current, docs);
-    } catch (CharacterCodingException e) {
-      throw new DataException(file, "not valid UTF-8 text");
-    } catch (NoSuchFileException e) {
-      throw new DataException(file, "no such file");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+      throw DataException.reading(file, e);
     }
     if (docs.isEmpty()) throw new DataException(file, "no documents (the file is empty or blank)");
     return docs;

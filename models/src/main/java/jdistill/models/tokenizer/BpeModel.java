@@ -2,8 +2,6 @@ package jdistill.models.tokenizer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,12 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * lowest rank first (leftmost first among equals), exactly as HF's {@code Word::merge_all}. Results
  * for pieces seen before come from a bounded cache.
  */
-public final class BpeModel implements Model {
+public final class BpeModel extends VocabularyModel {
   /** Most pieces the cache keeps (HF's default capacity). */
   public static final int CACHE_CAPACITY = 10_000;
 
-  private final Map<String, Integer> vocab;
-  private final String[] reverse;
   private final List<String[]> merges;
   private final MergeMap mergeMap;
   private final String unkToken;
@@ -45,8 +41,7 @@ public final class BpeModel implements Model {
    * @throws IllegalArgumentException naming the merge (by rank) whose token is missing
    */
   public BpeModel(Map<String, Integer> vocab, List<String[]> merges, Options options) {
-    this.vocab = Collections.unmodifiableMap(new LinkedHashMap<>(vocab));
-    this.reverse = Model.reverse(vocab);
+    super(vocab);
     this.merges = List.copyOf(merges);
     this.unkToken = options.unkToken();
     this.continuingSubwordPrefix = options.continuingSubwordPrefix();
@@ -276,26 +271,5 @@ public final class BpeModel implements Model {
       key[i] = k;
       val[i] = v;
     }
-  }
-
-  @Override
-  public int tokenToId(String token) {
-    Integer id = vocab.get(token);
-    return id == null ? -1 : id;
-  }
-
-  @Override
-  public String idToToken(int id) {
-    return id >= 0 && id < reverse.length ? reverse[id] : null;
-  }
-
-  @Override
-  public int vocabSize() {
-    return vocab.size();
-  }
-
-  @Override
-  public Map<String, Integer> vocab() {
-    return vocab;
   }
 }

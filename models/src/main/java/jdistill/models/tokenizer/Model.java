@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The part of a tokenizer that turns one pre-tokenized piece into vocabulary tokens. */
-public sealed interface Model permits WordPieceModel, BpeModel, WordLevelModel {
+public sealed interface Model permits VocabularyModel {
 
   /** Tokens for {@code piece}, with code point offsets into it. */
   List<Token> tokenize(String piece);

@@ -1,8 +1,6 @@
 package jdistill.models.tokenizer;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -11,9 +9,7 @@ import java.util.Map;
  * carrying the continuing-subword prefix ({@code ##}); a word longer than
  * {@code maxInputCharsPerWord} code points, or one that cannot be covered, becomes the unknown token.
  */
-public final class WordPieceModel implements Model {
-  private final Map<String, Integer> vocab;
-  private final String[] reverse;
+public final class WordPieceModel extends VocabularyModel {
   private final String unkToken;
   private final String prefix;
   private final int maxInputCharsPerWord;
@@ -26,8 +22,7 @@ public final class WordPieceModel implements Model {
    * @param maxInputCharsPerWord longer words become {@code unkToken}
    */
   public WordPieceModel(Map<String, Integer> vocab, String unkToken, String continuingSubwordPrefix, int maxInputCharsPerWord) {
-    this.vocab = Collections.unmodifiableMap(new LinkedHashMap<>(vocab));
-    this.reverse = Model.reverse(vocab);
+    super(vocab);
     this.unkToken = unkToken;
     this.prefix = continuingSubwordPrefix;
     this.maxInputCharsPerWord = maxInputCharsPerWord;
@@ -84,26 +79,5 @@ public final class WordPieceModel implements Model {
       throw new IllegalStateException("WordPiece: the unknown token '" + unkToken + "' is not in the vocabulary");
     }
     return List.of(new Token(id, unkToken, 0, n));
-  }
-
-  @Override
-  public int tokenToId(String token) {
-    Integer id = vocab.get(token);
-    return id == null ? -1 : id;
-  }
-
-  @Override
-  public String idToToken(int id) {
-    return id >= 0 && id < reverse.length ? reverse[id] : null;
-  }
-
-  @Override
-  public int vocabSize() {
-    return vocab.size();
-  }
-
-  @Override
-  public Map<String, Integer> vocab() {
-    return vocab;
   }
 }
