@@ -92,8 +92,15 @@ public final class F {
     return Losses.cosineSimilarity(a, b, dim, 1e-8);
   }
 
-  /** Scaled dot-product attention output (see {@link Attention#sdpa} for the scores and probabilities). */
+  /**
+   * Scaled dot-product attention output with scale 1/sqrt(D): through the fused kernels ({@link
+   * Attention#fused}) when they take the operands ({@link Attention#canFuse}), else composed
+   * ({@link Attention#sdpa}, which also gives the scores and probabilities). On the fused path a
+   * query that may see no key at all gets output 0.
+   */
   public static Tensor scaledDotProductAttention(Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal) {
-    return Attention.sdpa(q, k, v, keyMask, causal, 1.0 / Math.sqrt(q.shape(-1))).output();
+    double scale = 1.0 / Math.sqrt(q.shape(-1));
+    if (Attention.canFuse(q, k, v, keyMask)) return Attention.fused(q, k, v, keyMask, causal, scale);
+    return Attention.sdpa(q, k, v, keyMask, causal, scale).output();
   }
 }

@@ -1,12 +1,16 @@
 package jdistill.distill.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import jdistill.engine.Tensor;
 import jdistill.engine.nn.Module;
 import jdistill.models.bert.Bert;
 import jdistill.models.bert.BertForMaskedLm;
 import jdistill.models.bert.BertForSequenceClassification;
 import jdistill.models.bert.BertForTokenClassification;
+import jdistill.models.bert.BertLayer;
 import jdistill.models.gpt2.Gpt2;
+import jdistill.models.gpt2.Gpt2Block;
 import jdistill.models.transformer.ModelOutput;
 import jdistill.models.transformer.Tap;
 import jdistill.models.transformer.TapRecorder;
@@ -32,39 +36,131 @@ public final class DistillModels {
 
       @Override
       public ModelOutput forward(Batch batch, TapRecorder taps) {
-        boolean wantsHidden = taps.wants(Tap.FINAL_HIDDEN, 0);
-        if (!wantsHidden) taps.request(Tap.FINAL_HIDDEN);
+        wantHidden(taps);
         Tensor logits = model.forward(batch.inputIds(), batch.attentionMask(), null, null, taps);
+        return new ModelOutput(logits, taps.get(Tap.FINAL_HIDDEN), taps);
+      }
+
+      @Override
+      public Tensor embedTokens(Tensor ids) {
+        return model.embedTokens(ids);
+      }
+
+      @Override
+      public ModelOutput forwardEmbeddings(Batch batch, Tensor embeds, TapRecorder taps) {
+        wantHidden(taps);
+        Tensor logits = model.forwardEmbeds(embeds, batch.attentionMask(), null, null, taps);
+        return new ModelOutput(logits, taps.get(Tap.FINAL_HIDDEN), taps);
+      }
+
+      @Override
+      public List<Gpt2Block> blocks() {
+        return model.blocks().asList();
+      }
+
+      @Override
+      public ModelOutput forwardWithBlocks(Batch batch, List<? extends Module> blocks, TapRecorder taps) {
+        wantHidden(taps);
+        Tensor logits = model.forwardWithBlocks(batch.inputIds(), batch.attentionMask(), cast(blocks, Gpt2Block.class, "GPT-2"), taps);
         return new ModelOutput(logits, taps.get(Tap.FINAL_HIDDEN), taps);
       }
     };
   }
 
+  private static void wantHidden(TapRecorder taps) {
+    if (!taps.wants(Tap.FINAL_HIDDEN, 0)) taps.request(Tap.FINAL_HIDDEN);
+  }
+
   /** BERT with a sequence classification (or regression) head: logits [B, labels]. */
   public static DistillModel of(BertForSequenceClassification model) {
-    return bert(model, model.config(), (b, t) -> model.forward(b.inputIds(), b.attentionMask(), b.tokenTypeIds(), t));
+    return bert(model, model.bert(), new BertHead() {
+      @Override
+      public ModelOutput forward(Batch b, TapRecorder t) {
+        return model.forward(b.inputIds(), b.attentionMask(), b.tokenTypeIds(), t);
+      }
+
+      @Override
+      public ModelOutput forwardEmbeds(Batch b, Tensor e, TapRecorder t) {
+        return model.forwardEmbeds(e, b.attentionMask(), b.tokenTypeIds(), t);
+      }
+
+      @Override
+      public ModelOutput forwardWithLayers(Batch b, List<BertLayer> layers, TapRecorder t) {
+        return model.forwardWithLayers(b.inputIds(), b.attentionMask(), b.tokenTypeIds(), layers, t);
+      }
+    });
   }
 
   /** BERT with the masked-LM head: logits [B, S, V]. */
   public static DistillModel of(BertForMaskedLm model) {
-    return bert(model, model.bert().config(), (b, t) -> model.forward(b.inputIds(), b.attentionMask(), b.tokenTypeIds(), t));
+    return bert(model, model.bert(), new BertHead() {
+      @Override
+      public ModelOutput forward(Batch b, TapRecorder t) {
+        return model.forward(b.inputIds(), b.attentionMask(), b.tokenTypeIds(), t);
+      }
+
+      @Override
+      public ModelOutput forwardEmbeds(Batch b, Tensor e, TapRecorder t) {
+        return model.forwardEmbeds(e, b.attentionMask(), b.tokenTypeIds(), t);
+      }
+
+      @Override
+      public ModelOutput forwardWithLayers(Batch b, List<BertLayer> layers, TapRecorder t) {
+        return model.forwardWithLayers(b.inputIds(), b.attentionMask(), b.tokenTypeIds(), layers, t);
+      }
+    });
   }
 
   /** BERT with a token classification head: logits [B, S, labels]. */
   public static DistillModel of(BertForTokenClassification model) {
-    return bert(model, model.bert().config(), (b, t) -> model.forward(b.inputIds(), b.attentionMask(), b.tokenTypeIds(), t));
+    return bert(model, model.bert(), new BertHead() {
+      @Override
+      public ModelOutput forward(Batch b, TapRecorder t) {
+        return model.forward(b.inputIds(), b.attentionMask(), b.tokenTypeIds(), t);
+      }
+
+      @Override
+      public ModelOutput forwardEmbeds(Batch b, Tensor e, TapRecorder t) {
+        return model.forwardEmbeds(e, b.attentionMask(), b.tokenTypeIds(), t);
+      }
+
+      @Override
+      public ModelOutput forwardWithLayers(Batch b, List<BertLayer> layers, TapRecorder t) {
+        return model.forwardWithLayers(b.inputIds(), b.attentionMask(), b.tokenTypeIds(), layers, t);
+      }
+    });
   }
 
   /** The bare BERT encoder (sentence embeddings): no logits, the last hidden state only. */
   public static DistillModel of(Bert model) {
-    return bert(model, model.config(), (b, t) -> new ModelOutput(null, model.forward(b.inputIds(), b.attentionMask(), b.tokenTypeIds(), t), t));
+    return bert(model, model, new BertHead() {
+      @Override
+      public ModelOutput forward(Batch b, TapRecorder t) {
+        return new ModelOutput(null, model.forward(b.inputIds(), b.attentionMask(), b.tokenTypeIds(), t), t);
+      }
+
+      @Override
+      public ModelOutput forwardEmbeds(Batch b, Tensor e, TapRecorder t) {
+        return new ModelOutput(null, model.forwardEmbeds(e, b.attentionMask(), b.tokenTypeIds(), t), t);
+      }
+
+      @Override
+      public ModelOutput forwardWithLayers(Batch b, List<BertLayer> layers, TapRecorder t) {
+        return new ModelOutput(null, model.forwardWithLayers(b.inputIds(), b.attentionMask(), b.tokenTypeIds(), layers, t), t);
+      }
+    });
   }
 
-  private interface Forward {
-    ModelOutput apply(Batch batch, TapRecorder taps);
+  /** One BERT model's forward passes: from ids, from word embeddings, with replaced layers. */
+  private interface BertHead {
+    ModelOutput forward(Batch batch, TapRecorder taps);
+
+    ModelOutput forwardEmbeds(Batch batch, Tensor embeds, TapRecorder taps);
+
+    ModelOutput forwardWithLayers(Batch batch, List<BertLayer> layers, TapRecorder taps);
   }
 
-  private static DistillModel bert(Module module, TransformerConfig config, Forward forward) {
+  private static DistillModel bert(Module module, Bert encoder, BertHead head) {
     return new DistillModel() {
       @Override
       public Module module() {
@@ -73,13 +169,47 @@ public final class DistillModels {
 
       @Override
       public TransformerConfig config() {
-        return config;
+        return encoder.config();
       }
 
       @Override
       public ModelOutput forward(Batch batch, TapRecorder taps) {
-        return forward.apply(batch, taps);
+        return head.forward(batch, taps);
+      }
+
+      @Override
+      public Tensor embedTokens(Tensor ids) {
+        return encoder.embedTokens(ids);
+      }
+
+      @Override
+      public ModelOutput forwardEmbeddings(Batch batch, Tensor embeds, TapRecorder taps) {
+        return head.forwardEmbeds(batch, embeds, taps);
+      }
+
+      @Override
+      public List<BertLayer> blocks() {
+        return encoder.layers().asList();
+      }
+
+      @Override
+      public ModelOutput forwardWithBlocks(Batch batch, List<? extends Module> blocks, TapRecorder taps) {
+        return head.forwardWithLayers(batch, cast(blocks, BertLayer.class, "BERT"), taps);
       }
     };
+  }
+
+  /** The blocks as {@code type}, or an error naming the first block of another family. */
+  private static <B extends Module> List<B> cast(List<? extends Module> blocks, Class<B> type, String family) {
+    List<B> out = new ArrayList<>(blocks.size());
+    for (int i = 0; i < blocks.size(); i++) {
+      Module m = blocks.get(i);
+      if (!type.isInstance(m)) {
+        throw new IllegalArgumentException("block " + i + " is a " + (m == null ? "null" : m.getClass().getSimpleName()) + ", but a " + family + " model runs only " + type.getSimpleName()
+            + " blocks; teacher and student must be of one family to swap blocks");
+      }
+      out.add(type.cast(m));
+    }
+    return out;
   }
 }

@@ -10,7 +10,10 @@ import jdistill.distill.method.builtin.HardLabel;
 import jdistill.distill.method.builtin.HintonKd;
 import jdistill.distill.method.builtin.MiniLm;
 import jdistill.distill.method.builtin.MiniLmV2;
+import jdistill.distill.method.builtin.MixKd;
 import jdistill.distill.method.builtin.PatientKd;
+import jdistill.distill.method.builtin.RailKd;
+import jdistill.distill.method.builtin.Theseus;
 import jdistill.distill.method.builtin.TinyBert;
 
 /** Every built-in method by name. An unknown name is an error listing the valid ones. */
@@ -35,6 +38,9 @@ public final class MethodRegistry {
     list.add(new MiniLm.Factory());
     list.add(new MiniLmV2.Factory());
     list.add(new AnnealingKd.Factory());
+    list.add(new Theseus.Factory());
+    list.add(new RailKd.Factory());
+    list.add(new MixKd.Factory());
     return list;
   }
 

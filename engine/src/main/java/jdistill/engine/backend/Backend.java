@@ -147,6 +147,42 @@ public interface Backend {
    */
   void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor master, AdamWHyper hyper);
 
+  // ---- norms and fused attention ---------------------------------------------------------------
+
+  /**
+   * The sum of the squares of every element of floating {@code x} (any strides), accumulated at
+   * least in F32 and returned as a double: the CPU adds in double, CUDA runs the deterministic
+   * two-pass {@code sumsq} kernels (fp32 partials in a fixed tree, finished in double, rounded to
+   * F32). The same input gives the same bits every run. What global-norm gradient clipping needs.
+   */
+  double sumOfSquares(Tensor x);
+
+  /**
+   * Fused scaled dot-product attention forward, never materialising the [Sq, Sk] scores: {@code
+   * out = softmax(scale * q k^T + masks) v} for q [B, H, Sq, D], k and v [B, H, Sk, D], out like
+   * q (all contiguous; on CUDA any batch/head/time strides with stride 1 along D).
+   *
+   * <p>{@code keyMask} (nullable) is [B, Sk] contiguous, non-zero = the key may be attended (F32
+   * by convention; any dtype is read). {@code causal} hides key j from query i when {@code j > i +
+   * (Sk - Sq)}: aligned at the end, so a query block that continues a cached prefix sees the whole
+   * prefix. A query row that sees no key at all gets output 0 and logsumexp -inf (and zero
+   * gradients), as the CUDA kernels define it; the composed {@code Attention.sdpa} instead spreads
+   * such a row uniformly over every key.
+   *
+   * <p>{@code logsumexp} [B, H, Sq] receives {@code log sum_j exp(scale q_i . k_j)} over the
+   * visible keys (natural log), for the backward; it is F32, or F64 when q is F64 (CPU only).
+   */
+  void attentionForward(Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, double scale, Tensor out, Tensor logsumexp);
+
+  /**
+   * Backward of {@link #attentionForward}: given its inputs, its {@code out} and {@code logsumexp},
+   * and the output gradient {@code dOut} (like out), writes (overwrites) {@code dq}, {@code dk},
+   * {@code dv}, shaped like q, k, v. Probabilities are recomputed from logsumexp, never stored.
+   */
+  void attentionBackward(
+      Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, double scale, Tensor out, Tensor logsumexp, Tensor dOut,
+      Tensor dq, Tensor dk, Tensor dv);
+
   /** Hyper-parameters of one AdamW step; {@code step} counts from 1. */
   record AdamWHyper(double lr, double beta1, double beta2, double eps, double weightDecay, long step, double gradScale) {}
 }

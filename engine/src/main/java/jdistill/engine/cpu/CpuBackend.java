@@ -227,6 +227,22 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public double sumOfSquares(Tensor x) {
+    return CpuNorm.sumOfSquares(x);
+  }
+
+  @Override
+  public void attentionForward(Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, double scale, Tensor out, Tensor logsumexp) {
+    CpuAttention.forward(q, k, v, keyMask, causal, scale, out, logsumexp);
+  }
+
+  @Override
+  public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, double scale, Tensor out, Tensor logsumexp,
+      Tensor dOut, Tensor dq, Tensor dk, Tensor dv) {
+    CpuAttention.backward(q, k, v, keyMask, causal, scale, out, logsumexp, dOut, dq, dk, dv);
+  }
+
+  @Override
   public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor master, AdamWHyper hyper) {
     CpuAdamW.step(param, grad, m, v, master, hyper);
   }

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorMask;
  * into blocks of at most {@link #KC} (the cut depends on k alone); for each block, B is packed into
  * panels of {@code NR} columns ({@link #NC} columns at a time, per thread) and the micro-kernels of
  * {@link GemmF64Kernels} sweep 6-row strips of A against them. A row-major A is read in place; a
- * transposed A is first copied into row-major strips ({@link #MC} rows at a time). Threads take
+ * transposed A is first packed into 6-row strips ({@link #MC} rows at a time). Threads take
  * disjoint column ranges of C (or row ranges when C is narrow), so each element of C is computed
  * by exactly the same operations whatever the thread count or timing.
  *
@@ -24,13 +24,14 @@ final class GemmF64 {
   /** Largest k block: the k loop of one micro-kernel call, and how often C is read and written. */
   static final int KC = 768;
   /** Columns of B packed at once by one thread. */
-  static final int NC = 8 * NR;
+  static final int NC = 16 * NR;
   /** Rows of a transposed A copied at once (a multiple of MR). */
   static final int MC = 256 * MR;
   /** Below this many multiply-adds (m * n * k) one thread does the whole product. */
   static final long PARALLEL_MIN = 1L << 21;
   /** Smallest number of NR-wide column panels (or MR-row strips) one parallel task takes. */
   private static final int MIN_TASK_PANELS = 4;
+  private static final int TASKS_PER_THREAD = 4;
 
   private GemmF64() {}
 
@@ -41,7 +42,7 @@ final class GemmF64 {
     int kcMax = (k + kBlocks - 1) / kBlocks;
     int mcBlock = ta ? MC : m;
     Job job = new Job(ta, tb, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-    double[] packedA = ta ? GemmScratch.doubles(GemmScratch.A, Math.min(MC, m) * kcMax) : null;
+    double[] packedA = ta ? GemmScratch.doubles(GemmScratch.A, (Math.min(MC, m) + MR - 1) / MR * MR * kcMax) : null;
     job.ap = packedA;
     int nPanels = (n + NR - 1) / NR;
     try {
@@ -76,7 +77,7 @@ final class GemmF64 {
   /** Task size: a few tasks per thread (for balance on a busy machine), none very small. */
   private static int grain(int units, int threads) {
     return Math.max(Math.min(MIN_TASK_PANELS, (units + threads - 1) / threads),
-        (units + 4 * threads - 1) / (4 * threads));
+        (units + TASKS_PER_THREAD * threads - 1) / (TASKS_PER_THREAD * threads));
   }
 
   /** One product's arguments and the current (ic, pc) block; the block fields are set between phases. */
@@ -114,15 +115,34 @@ final class GemmF64 {
       this.ldc = ldc;
     }
 
-    /** Copies strips [s0, s1) of the transposed A block into row-major rows of length kc. */
+    /**
+     * Packs strips [s0, s1) of the transposed A block: strip s holds rows s*MR.. as
+     * {@code ap[s * MR * kc + p * MR + r]}. Reads go along the stored rows of A, 16 values of p at a
+     * time, so that power-of-two leading dimensions do not thrash the cache.
+     */
     void packA(int s0, int s1) {
       int kc = this.kc;
-      int i1 = Math.min(mc, s1 * MR);
-      for (int ib = s0 * MR; ib < i1; ib += 16) {
-        int ie = Math.min(i1, ib + 16);
-        for (int p = 0; p < kc; p++) {
-          int src = aOff + (pc + p) * lda + ic;
-          for (int i = ib; i < ie; i++) ap[i * kc + p] = a[src + i];
+      for (int pb = 0; pb < kc; pb += 16) {
+        int pe = Math.min(kc, pb + 16);
+        for (int s = s0; s < s1; s++) {
+          int i0 = s * MR;
+          int rows = Math.min(MR, mc - i0);
+          int src = aOff + (pc + pb) * lda + ic + i0;
+          int dst = s * MR * kc + pb * MR;
+          if (rows == MR) {
+            for (int p = pb; p < pe; p++, src += lda, dst += MR) {
+              ap[dst] = a[src];
+              ap[dst + 1] = a[src + 1];
+              ap[dst + 2] = a[src + 2];
+              ap[dst + 3] = a[src + 3];
+              ap[dst + 4] = a[src + 4];
+              ap[dst + 5] = a[src + 5];
+            }
+          } else {
+            for (int p = pb; p < pe; p++, src += lda, dst += MR) {
+              for (int r = 0; r < rows; r++) ap[dst + r] = a[src + r];
+            }
+          }
         }
       }
     }
@@ -173,19 +193,24 @@ final class GemmF64 {
       int kc = this.kc;
       double[] bp = GemmScratch.doubles(GemmScratch.B, kc * Math.min(NC, (j1 - j0 + NR - 1) / NR * NR));
       try {
-        double[] as = ta ? ap : a;
-        int aStride = ta ? kc : lda;
         for (int jc = j0; jc < j1; jc += NC) {
           int nc = Math.min(NC, j1 - jc);
           packB(bp, jc, nc);
           for (int s = s0; s < s1; s++) {
             int i = s * MR;
             int rows = Math.min(MR, mc - i);
-            int ai = ta ? i * kc : aOff + (ic + i) * lda + pc;
             int ci = cOff + (ic + i) * ldc + jc;
-            for (int jr = 0; jr < nc; jr += NR) {
-              GemmF64Kernels.tile(rows, as, ai, aStride, bp, jr * kc, kc, c, ci + jr, ldc,
-                  Math.min(NR, nc - jr), add);
+            if (ta) {
+              for (int jr = 0; jr < nc; jr += NR) {
+                GemmF64Kernels.tilePacked(rows, ap, i * kc, bp, jr * kc, kc, c, ci + jr, ldc,
+                    Math.min(NR, nc - jr), add);
+              }
+            } else {
+              int ai = aOff + (ic + i) * lda + pc;
+              for (int jr = 0; jr < nc; jr += NR) {
+                GemmF64Kernels.tile(rows, a, ai, lda, bp, jr * kc, kc, c, ci + jr, ldc,
+                    Math.min(NR, nc - jr), add);
+              }
             }
           }
         }

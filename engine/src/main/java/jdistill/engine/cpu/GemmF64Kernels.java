@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code MR} = 6 rows and {@code NR} = 2 vectors of columns, keeping the whole tile in registers
  * while it runs over {@code kc} values of k.
  *
- * <p>A is read in place: row {@code r} of the tile is {@code a[ai + r * lda + p]}, p = 0..kc-1
- * (the driver hands either the caller's row-major A or a packed copy of a transposed A). B is a
+ * <p>A is read in place by the {@code kernel*} methods: row {@code r} of the tile is
+ * {@code a[ai + r * lda + p]}, p = 0..kc-1 (a row-major A as the caller stores it). The
+ * {@code packed*} methods read a strip packed from a transposed A, {@code a[ai + p * MR + r]}. B is a
  * packed panel: {@code bp[bi + p * NR + j]}, j = 0..NR-1, zero-padded past the matrix edge. Every
  * accumulator starts at zero and takes the fused multiply-adds in increasing p; the tile is then
  * added to C ({@code add}) or stored over it, so each element of C is computed the same way
@@ -49,6 +50,26 @@ final class GemmF64Kernels {
     }
     if (rows - r >= 1) {
       kernel1(a, ai + r * lda, lda, bp, bi, kc, c, ci + r * ldc, ldc, w, add);
+    }
+  }
+
+  /** Like {@link #tile} for a packed strip of A (row r, column p at {@code ai + p * MR + r}). */
+  static void tilePacked(int rows, double[] a, int ai, double[] bp, int bi, int kc, double[] c, int ci, int ldc, int w, boolean add) {
+    if (rows == MR) {
+      packed6(a, ai, bp, bi, kc, c, ci, ldc, w, add);
+      return;
+    }
+    int r = 0;
+    if (rows - r >= 4) {
+      packed4(a, ai, bp, bi, kc, c, ci, ldc, w, add);
+      r += 4;
+    }
+    if (rows - r >= 2) {
+      packed2(a, ai + r, bp, bi, kc, c, ci + r * ldc, ldc, w, add);
+      r += 2;
+    }
+    if (rows - r >= 1) {
+      packed1(a, ai + r, bp, bi, kc, c, ci + r * ldc, ldc, w, add);
     }
   }
 
@@ -185,6 +206,131 @@ final class GemmF64Kernels {
       DoubleVector b0 = DoubleVector.fromArray(S, bp, bo);
       DoubleVector b1 = DoubleVector.fromArray(S, bp, bo + L);
       DoubleVector x0 = DoubleVector.broadcast(S, a[a0 + p]);
+      c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+    }
+    if (w == NR) {
+      store(c00, c, ci, add); store(c01, c, ci + L, add);
+    } else {
+      VectorMask<Double> m0 = S.indexInRange(0, w);
+      VectorMask<Double> m1 = S.indexInRange(L, w);
+      store(c00, c, ci, add, m0); store(c01, c, ci + L, add, m1);
+    }
+  }
+
+  /** C[6 x w] (+)= A[6 rows of a packed strip at ai][kc] . Bpanel[kc x NR] (see class doc). */
+  static void packed6(double[] a, int ai, double[] bp, int bi, int kc, double[] c, int ci, int ldc, int w, boolean add) {
+    DoubleVector c00 = DoubleVector.zero(S); DoubleVector c01 = DoubleVector.zero(S);
+    DoubleVector c10 = DoubleVector.zero(S); DoubleVector c11 = DoubleVector.zero(S);
+    DoubleVector c20 = DoubleVector.zero(S); DoubleVector c21 = DoubleVector.zero(S);
+    DoubleVector c30 = DoubleVector.zero(S); DoubleVector c31 = DoubleVector.zero(S);
+    DoubleVector c40 = DoubleVector.zero(S); DoubleVector c41 = DoubleVector.zero(S);
+    DoubleVector c50 = DoubleVector.zero(S); DoubleVector c51 = DoubleVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int bo = bi + p * NR;
+      int ao = ai + p * MR;
+      DoubleVector b0 = DoubleVector.fromArray(S, bp, bo);
+      DoubleVector b1 = DoubleVector.fromArray(S, bp, bo + L);
+      DoubleVector x0 = DoubleVector.broadcast(S, a[ao]);
+      c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[ao + 1]);
+      c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[ao + 2]);
+      c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+      DoubleVector x3 = DoubleVector.broadcast(S, a[ao + 3]);
+      c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+      DoubleVector x4 = DoubleVector.broadcast(S, a[ao + 4]);
+      c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
+      DoubleVector x5 = DoubleVector.broadcast(S, a[ao + 5]);
+      c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
+    }
+    if (w == NR) {
+      store(c00, c, ci, add); store(c01, c, ci + L, add);
+      store(c10, c, ci + ldc, add); store(c11, c, ci + ldc + L, add);
+      store(c20, c, ci + 2 * ldc, add); store(c21, c, ci + 2 * ldc + L, add);
+      store(c30, c, ci + 3 * ldc, add); store(c31, c, ci + 3 * ldc + L, add);
+      store(c40, c, ci + 4 * ldc, add); store(c41, c, ci + 4 * ldc + L, add);
+      store(c50, c, ci + 5 * ldc, add); store(c51, c, ci + 5 * ldc + L, add);
+    } else {
+      VectorMask<Double> m0 = S.indexInRange(0, w);
+      VectorMask<Double> m1 = S.indexInRange(L, w);
+      store(c00, c, ci, add, m0); store(c01, c, ci + L, add, m1);
+      store(c10, c, ci + ldc, add, m0); store(c11, c, ci + ldc + L, add, m1);
+      store(c20, c, ci + 2 * ldc, add, m0); store(c21, c, ci + 2 * ldc + L, add, m1);
+      store(c30, c, ci + 3 * ldc, add, m0); store(c31, c, ci + 3 * ldc + L, add, m1);
+      store(c40, c, ci + 4 * ldc, add, m0); store(c41, c, ci + 4 * ldc + L, add, m1);
+      store(c50, c, ci + 5 * ldc, add, m0); store(c51, c, ci + 5 * ldc + L, add, m1);
+    }
+  }
+
+  /** C[4 x w] (+)= A[4 rows of a packed strip at ai][kc] . Bpanel[kc x NR] (see class doc). */
+  static void packed4(double[] a, int ai, double[] bp, int bi, int kc, double[] c, int ci, int ldc, int w, boolean add) {
+    DoubleVector c00 = DoubleVector.zero(S); DoubleVector c01 = DoubleVector.zero(S);
+    DoubleVector c10 = DoubleVector.zero(S); DoubleVector c11 = DoubleVector.zero(S);
+    DoubleVector c20 = DoubleVector.zero(S); DoubleVector c21 = DoubleVector.zero(S);
+    DoubleVector c30 = DoubleVector.zero(S); DoubleVector c31 = DoubleVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int bo = bi + p * NR;
+      int ao = ai + p * MR;
+      DoubleVector b0 = DoubleVector.fromArray(S, bp, bo);
+      DoubleVector b1 = DoubleVector.fromArray(S, bp, bo + L);
+      DoubleVector x0 = DoubleVector.broadcast(S, a[ao]);
+      c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[ao + 1]);
+      c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+      DoubleVector x2 = DoubleVector.broadcast(S, a[ao + 2]);
+      c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+      DoubleVector x3 = DoubleVector.broadcast(S, a[ao + 3]);
+      c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+    }
+    if (w == NR) {
+      store(c00, c, ci, add); store(c01, c, ci + L, add);
+      store(c10, c, ci + ldc, add); store(c11, c, ci + ldc + L, add);
+      store(c20, c, ci + 2 * ldc, add); store(c21, c, ci + 2 * ldc + L, add);
+      store(c30, c, ci + 3 * ldc, add); store(c31, c, ci + 3 * ldc + L, add);
+    } else {
+      VectorMask<Double> m0 = S.indexInRange(0, w);
+      VectorMask<Double> m1 = S.indexInRange(L, w);
+      store(c00, c, ci, add, m0); store(c01, c, ci + L, add, m1);
+      store(c10, c, ci + ldc, add, m0); store(c11, c, ci + ldc + L, add, m1);
+      store(c20, c, ci + 2 * ldc, add, m0); store(c21, c, ci + 2 * ldc + L, add, m1);
+      store(c30, c, ci + 3 * ldc, add, m0); store(c31, c, ci + 3 * ldc + L, add, m1);
+    }
+  }
+
+  /** C[2 x w] (+)= A[2 rows of a packed strip at ai][kc] . Bpanel[kc x NR] (see class doc). */
+  static void packed2(double[] a, int ai, double[] bp, int bi, int kc, double[] c, int ci, int ldc, int w, boolean add) {
+    DoubleVector c00 = DoubleVector.zero(S); DoubleVector c01 = DoubleVector.zero(S);
+    DoubleVector c10 = DoubleVector.zero(S); DoubleVector c11 = DoubleVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int bo = bi + p * NR;
+      int ao = ai + p * MR;
+      DoubleVector b0 = DoubleVector.fromArray(S, bp, bo);
+      DoubleVector b1 = DoubleVector.fromArray(S, bp, bo + L);
+      DoubleVector x0 = DoubleVector.broadcast(S, a[ao]);
+      c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+      DoubleVector x1 = DoubleVector.broadcast(S, a[ao + 1]);
+      c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+    }
+    if (w == NR) {
+      store(c00, c, ci, add); store(c01, c, ci + L, add);
+      store(c10, c, ci + ldc, add); store(c11, c, ci + ldc + L, add);
+    } else {
+      VectorMask<Double> m0 = S.indexInRange(0, w);
+      VectorMask<Double> m1 = S.indexInRange(L, w);
+      store(c00, c, ci, add, m0); store(c01, c, ci + L, add, m1);
+      store(c10, c, ci + ldc, add, m0); store(c11, c, ci + ldc + L, add, m1);
+    }
+  }
+
+  /** C[1 x w] (+)= A[1 rows of a packed strip at ai][kc] . Bpanel[kc x NR] (see class doc). */
+  static void packed1(double[] a, int ai, double[] bp, int bi, int kc, double[] c, int ci, int ldc, int w, boolean add) {
+    DoubleVector c00 = DoubleVector.zero(S); DoubleVector c01 = DoubleVector.zero(S);
+    for (int p = 0; p < kc; p++) {
+      int bo = bi + p * NR;
+      int ao = ai + p * MR;
+      DoubleVector b0 = DoubleVector.fromArray(S, bp, bo);
+      DoubleVector b1 = DoubleVector.fromArray(S, bp, bo + L);
+      DoubleVector x0 = DoubleVector.broadcast(S, a[ao]);
       c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
     }
     if (w == NR) {

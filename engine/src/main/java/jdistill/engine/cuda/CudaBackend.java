@@ -371,6 +371,30 @@ public final class CudaBackend implements Backend, CudaExec {
   }
 
   @Override
+  public double sumOfSquares(Tensor x) {
+    CudaStorage result = new CudaStorage(device, DType.F32, 1, allocator);
+    try {
+      CudaNorm.sumOfSquares(this, x, new Tensor(result, new int[] {1}, new int[] {1}, 0), false);
+      float[] host = new float[1];
+      copyToHost(result, 0, 1, MemorySegment.ofArray(host));
+      return host[0];
+    } finally {
+      result.release();
+    }
+  }
+
+  @Override
+  public void attentionForward(Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, double scale, Tensor out, Tensor logsumexp) {
+    CudaAttention.forward(this, q, k, v, keyMask, causal, scale, out, logsumexp);
+  }
+
+  @Override
+  public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, boolean causal, double scale, Tensor out, Tensor logsumexp,
+      Tensor dOut, Tensor dq, Tensor dk, Tensor dv) {
+    CudaAttention.backward(this, q, k, v, keyMask, causal, scale, out, logsumexp, dOut, dq, dk, dv);
+  }
+
+  @Override
   public void adamw(Tensor param, Tensor grad, Tensor m, Tensor v, Tensor master, AdamWHyper hyper) {
     CudaAdamW.step(this, param, grad, m, v, master, hyper);
   }

@@ -7,8 +7,9 @@ import jdistill.engine.Tensor;
 
 /**
  * The parameters of one kernel launch, in order, each with its C type: 32-bit int, 64-bit integer
- * (i64 or u64), float, double, a device pointer (8 bytes, 0 for null) or a {@code Dims8} struct
- * (8 int64 by value, as common.cuh declares it). Built fluently, then packed for cuLaunchKernel by
+ * (i64 or u64), float, double, a device pointer (8 bytes, 0 for null), a {@code Dims8} struct
+ * (8 int64 by value, as common.cuh declares it) or an {@code AttnStrides} struct (24 int64 by
+ * value, attention.cu). Built fluently, then packed for cuLaunchKernel by
  * {@link #pack()}; kept as plain values so that launches can be recorded and checked without a GPU.
  */
 public final class KernelArgs {
@@ -20,16 +21,18 @@ public final class KernelArgs {
     F32,
     F64,
     PTR,
-    DIMS8
+    DIMS8,
+    ATTN_STRIDES
   }
 
-  /** One parameter: its kind and value (Integer, Long, Float, Double, Long address, long[8]). */
+  /** One parameter: its kind and value (Integer, Long, Float, Double, Long address, long[8], long[24]). */
   public record Arg(Kind kind, Object value) {
     @Override
     public String toString() {
       return switch (kind) {
         case PTR -> "ptr 0x" + Long.toHexString((Long) value);
         case DIMS8 -> "dims" + java.util.Arrays.toString((long[]) value);
+        case ATTN_STRIDES -> "attnStrides" + java.util.Arrays.toString((long[]) value);
         default -> kind.name().toLowerCase(java.util.Locale.ROOT) + " " + value;
       };
     }
@@ -37,6 +40,8 @@ public final class KernelArgs {
 
   /** Number of entries in a {@code Dims8}. */
   public static final int MAX_DIMS = 8;
+  /** Number of entries in an {@code AttnStrides}: (batch, head, time) strides of 8 tensors. */
+  public static final int ATTN_STRIDES = 24;
 
   private final List<Arg> args = new ArrayList<>();
 
@@ -91,6 +96,16 @@ public final class KernelArgs {
     return this;
   }
 
+  /**
+   * An {@code AttnStrides}: exactly 24 values, the (batch, head, time) strides in elements of q, k,
+   * v, o, dq, dk, dv, dout in that order (0 for a tensor a kernel does not use).
+   */
+  public KernelArgs attnStrides(long[] values) {
+    if (values.length != ATTN_STRIDES) throw new IllegalArgumentException("an AttnStrides holds exactly " + ATTN_STRIDES + " values, got " + values.length);
+    args.add(new Arg(Kind.ATTN_STRIDES, values.clone()));
+    return this;
+  }
+
   /** The parameters in order. */
   public List<Arg> args() {
     return Collections.unmodifiableList(args);
@@ -109,6 +124,7 @@ public final class KernelArgs {
         case I32, F32 -> 4;
         case I64, F64, PTR -> 8;
         case DIMS8 -> 64;
+        case ATTN_STRIDES -> 8 * ATTN_STRIDES;
       };
       int align = Math.min(size, 8);
       off = (off + align - 1) / align * align + size;
@@ -118,7 +134,8 @@ public final class KernelArgs {
 
   /**
    * The {@code kernelParams} array of cuLaunchKernel: one pointer per parameter, pointing at a
-   * host copy of its value (a pointer parameter is its 8-byte address; a Dims8 its 64 bytes).
+   * host copy of its value (a pointer parameter is its 8-byte address; a Dims8 its 64 bytes, an
+   * AttnStrides its 192).
    */
   public jcuda.Pointer pack() {
     jcuda.Pointer[] ps = new jcuda.Pointer[args.size()];
@@ -129,7 +146,7 @@ public final class KernelArgs {
         case I64, PTR -> jcuda.Pointer.to(new long[] {(Long) a.value()});
         case F32 -> jcuda.Pointer.to(new float[] {(Float) a.value()});
         case F64 -> jcuda.Pointer.to(new double[] {(Double) a.value()});
-        case DIMS8 -> jcuda.Pointer.to(((long[]) a.value()).clone());
+        case DIMS8, ATTN_STRIDES -> jcuda.Pointer.to(((long[]) a.value()).clone());
       };
     }
     return jcuda.Pointer.to(ps);

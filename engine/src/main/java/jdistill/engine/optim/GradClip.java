@@ -1,9 +1,6 @@
 package jdistill.engine.optim;
 
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import jdistill.engine.DType;
 import jdistill.engine.Scope;
 import jdistill.engine.Tensor;
 import jdistill.engine.autograd.GradMode;
@@ -19,24 +16,19 @@ public final class GradClip {
 
   private GradClip() {}
 
-  /** The L2 norm of all gradients together (parameters without a gradient count as zero). */
+  /**
+   * The L2 norm of all gradients together (parameters without a gradient count as zero): one
+   * {@link jdistill.engine.backend.Backend#sumOfSquares} per gradient, added on the host in the
+   * parameters' order, so the result is the same every run.
+   */
   public static double globalNorm(Collection<Parameter> params) {
-    try (var g = GradMode.noGrad(); var s = Scope.open()) {
-      Map<String, Tensor> sums = new LinkedHashMap<>();
-      for (Parameter p : params) {
-        Tensor grad = p.grad();
-        if (grad == null) continue;
-        Tensor x = grad.detach();
-        if (x.dtype() != DType.F64) x = x.to(DType.F32);
-        Tensor sq = x.mul(x).sum().reshape(1); // [1], not 0-d: the CPU pointwise loop cannot yet walk rank-0 tensors
-        String key = x.device() + "/" + x.dtype();
-        Tensor prev = sums.get(key);
-        sums.put(key, prev == null ? sq : prev.add(sq));
-      }
-      double total = 0;
-      for (Tensor t : sums.values()) total += t.item();
-      return Math.sqrt(total);
+    double total = 0;
+    for (Parameter p : params) {
+      Tensor grad = p.grad();
+      if (grad == null) continue;
+      total += grad.backend().sumOfSquares(grad.detach());
     }
+    return Math.sqrt(total);
   }
 
   /** The factor that brings {@code norm} down to {@code maxNorm}: 1 when already within it (or not finite). */

@@ -1,5 +1,6 @@
 package jdistill.models.bert;
 
+import java.util.List;
 import jdistill.engine.DType;
 import jdistill.engine.Rng;
 import jdistill.engine.Tensor;
@@ -100,19 +101,56 @@ public final class Bert extends Module {
    * @param tokenTypeIds [B, S], or null for all zeros
    */
   public Tensor forward(Tensor ids, Tensor attentionMask, Tensor tokenTypeIds, TapRecorder taps) {
-    int b = ids.shape(0);
-    int s = ids.shape(1);
+    return run(embeddings.word.forward(ids), attentionMask, tokenTypeIds, encoder.layer.asList(), taps);
+  }
+
+  /** The word embeddings [B, S, H] of ids [B, S] (no positions, types or LayerNorm): what {@link #forwardEmbeds} takes. */
+  public Tensor embedTokens(Tensor ids) {
+    return embeddings.word.forward(ids);
+  }
+
+  /**
+   * Last hidden state [B, S, H] from word embeddings [B, S, H] instead of ids (HF's {@code
+   * inputs_embeds}), e.g. embeddings mixed between examples (MixKD): position and token-type
+   * embeddings and the embedding LayerNorm are applied here; other arguments as {@link #forward}.
+   */
+  public Tensor forwardEmbeds(Tensor inputsEmbeds, Tensor attentionMask, Tensor tokenTypeIds, TapRecorder taps) {
+    if (inputsEmbeds.rank() != 3 || inputsEmbeds.shape(2) != config.hidden()) {
+      throw new IllegalArgumentException("BERT input embeddings must be [batch, seq, " + config.hidden() + "], got " + java.util.Arrays.toString(inputsEmbeds.shape()));
+    }
+    return run(inputsEmbeds, attentionMask, tokenTypeIds, encoder.layer.asList(), taps);
+  }
+
+  /**
+   * Last hidden state [B, S, H] for ids [B, S] with {@code layers} run in place of this encoder's
+   * own, after this model's embeddings: the layers may come from another BERT of the same width
+   * (BERT-of-Theseus mixes a teacher's layers with a student's). Taps are recorded under the
+   * layers' positions in {@code layers}.
+   */
+  public Tensor forwardWithLayers(Tensor ids, Tensor attentionMask, Tensor tokenTypeIds, List<BertLayer> layers, TapRecorder taps) {
+    for (int i = 0; i < layers.size(); i++) {
+      int w = layers.get(i).config().hidden();
+      if (w != config.hidden()) {
+        throw new IllegalArgumentException("layer " + i + " has width " + w + " but this BERT has width " + config.hidden() + "; layers can only be swapped between models of one width");
+      }
+    }
+    return run(embeddings.word.forward(ids), attentionMask, tokenTypeIds, layers, taps);
+  }
+
+  private Tensor run(Tensor words, Tensor attentionMask, Tensor tokenTypeIds, List<BertLayer> layers, TapRecorder taps) {
+    int b = words.shape(0);
+    int s = words.shape(1);
     if (s > config.maxPositions()) {
       throw new IllegalArgumentException("sequence of " + s + " tokens exceeds the model's " + config.maxPositions() + " positions");
     }
     long[] p = new long[b * s];
     for (int i = 0; i < b; i++) for (int j = 0; j < s; j++) p[i * s + j] = j;
-    Tensor pos = Tensor.ofLongs(p, b, s).to(ids.device());
-    Tensor types = tokenTypeIds != null ? tokenTypeIds : Tensor.zeros(DType.I64, ids.device(), b, s);
-    Tensor x = embeddings.word.forward(ids).add(embeddings.position.forward(pos)).add(embeddings.tokenType.forward(types));
+    Tensor pos = Tensor.ofLongs(p, b, s).to(words.device());
+    Tensor types = tokenTypeIds != null ? tokenTypeIds : Tensor.zeros(DType.I64, words.device(), b, s);
+    Tensor x = words.add(embeddings.position.forward(pos)).add(embeddings.tokenType.forward(types));
     x = taps.offer(Tap.EMBEDDINGS, 0, embedDropout.forward(embeddings.layerNorm.forward(x)));
     Tensor mask = attentionMask == null ? null : attentionMask.to(x.dtype());
-    for (int i = 0; i < config.layers(); i++) x = encoder.layer.get(i).forward(x, mask, i, taps);
+    for (int i = 0; i < layers.size(); i++) x = layers.get(i).forward(x, mask, i, taps);
     return taps.offer(Tap.FINAL_HIDDEN, 0, x);
   }
 

@@ -1,5 +1,6 @@
 package jdistill.models.bert;
 
+import java.util.List;
 import jdistill.engine.Rng;
 import jdistill.engine.Tensor;
 import jdistill.engine.nn.LayerNorm;
@@ -67,7 +68,20 @@ public final class BertForMaskedLm extends Module {
 
   /** Vocabulary logits [B, S, V]; arguments as {@link Bert#forward}. */
   public ModelOutput forward(Tensor ids, Tensor attentionMask, Tensor tokenTypeIds, TapRecorder taps) {
-    Tensor hidden = bert.forward(ids, attentionMask, tokenTypeIds, taps);
+    return head(bert.forward(ids, attentionMask, tokenTypeIds, taps), taps);
+  }
+
+  /** As {@link #forward} from word embeddings [B, S, H] instead of ids (see {@link Bert#forwardEmbeds}). */
+  public ModelOutput forwardEmbeds(Tensor inputsEmbeds, Tensor attentionMask, Tensor tokenTypeIds, TapRecorder taps) {
+    return head(bert.forwardEmbeds(inputsEmbeds, attentionMask, tokenTypeIds, taps), taps);
+  }
+
+  /** As {@link #forward} with {@code layers} in place of the encoder's own (see {@link Bert#forwardWithLayers}). */
+  public ModelOutput forwardWithLayers(Tensor ids, Tensor attentionMask, Tensor tokenTypeIds, List<BertLayer> layers, TapRecorder taps) {
+    return head(bert.forwardWithLayers(ids, attentionMask, tokenTypeIds, layers, taps), taps);
+  }
+
+  private ModelOutput head(Tensor hidden, TapRecorder taps) {
     Transform t = cls.predictions.transform;
     Tensor x = t.layerNorm.forward(config().activation().apply(t.dense.forward(hidden)));
     Tensor logits = x.matmul(bert.wordEmbeddings().weight().tensor().mT()).add(cls.predictions.bias.tensor());

@@ -1,5 +1,6 @@
 package jdistill.models.bert;
 
+import java.util.List;
 import jdistill.engine.Rng;
 import jdistill.engine.Tensor;
 import jdistill.engine.nn.Dropout;
@@ -49,7 +50,20 @@ public final class BertForTokenClassification extends Module {
 
   /** Logits [B, S, numLabels]; arguments as {@link Bert#forward}. */
   public ModelOutput forward(Tensor ids, Tensor attentionMask, Tensor tokenTypeIds, TapRecorder taps) {
-    Tensor hidden = bert.forward(ids, attentionMask, tokenTypeIds, taps);
+    return head(bert.forward(ids, attentionMask, tokenTypeIds, taps), taps);
+  }
+
+  /** As {@link #forward} from word embeddings [B, S, H] instead of ids (see {@link Bert#forwardEmbeds}). */
+  public ModelOutput forwardEmbeds(Tensor inputsEmbeds, Tensor attentionMask, Tensor tokenTypeIds, TapRecorder taps) {
+    return head(bert.forwardEmbeds(inputsEmbeds, attentionMask, tokenTypeIds, taps), taps);
+  }
+
+  /** As {@link #forward} with {@code layers} in place of the encoder's own (see {@link Bert#forwardWithLayers}). */
+  public ModelOutput forwardWithLayers(Tensor ids, Tensor attentionMask, Tensor tokenTypeIds, List<BertLayer> layers, TapRecorder taps) {
+    return head(bert.forwardWithLayers(ids, attentionMask, tokenTypeIds, layers, taps), taps);
+  }
+
+  private ModelOutput head(Tensor hidden, TapRecorder taps) {
     Tensor logits = classifier.forward(dropout.forward(hidden));
     return new ModelOutput(taps.offer(Tap.LOGITS, 0, logits), hidden, taps);
   }

@@ -79,6 +79,11 @@ public final class BertLayer extends Module {
     hiddenDropout = new Dropout(config.hiddenDropout(), rng);
   }
 
+  /** The shape this layer was built for. */
+  public TransformerConfig config() {
+    return config;
+  }
+
   @Override
   public Module train(boolean on) {
     attnDropout.train(on);

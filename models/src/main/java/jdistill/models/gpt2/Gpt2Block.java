@@ -60,6 +60,11 @@ public final class Gpt2Block extends Module {
     residDropout = new Dropout(config.hiddenDropout(), rng);
   }
 
+  /** The shape this block was built for. */
+  public TransformerConfig config() {
+    return config;
+  }
+
   @Override
   public Module train(boolean on) {
     attnDropout.train(on);

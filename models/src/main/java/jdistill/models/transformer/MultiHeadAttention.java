@@ -32,7 +32,10 @@ public final class MultiHeadAttention {
 
   /**
    * Attention over projected q, k, v [B, S, H] with {@code keyMask} [B, S_total] (1 = attend,
-   * nullable), {@code causal} masking, an optional cache, and taps for {@code layer}.
+   * nullable), {@code causal} masking, an optional cache, and taps for {@code layer}. Runs the
+   * fused attention kernels ({@link Attention#fused}) unless the scores or probabilities of this
+   * layer are tapped or attention dropout is active, which need the composed path. A query that
+   * may see no key (all of its keys padding) gets output 0 on the fused path.
    *
    * @param dropout applied to the probabilities (identity when null)
    */
@@ -57,7 +60,13 @@ public final class MultiHeadAttention {
       }
       mask = keyMask.reshape(b, 1, 1, sk);
     }
-    Attention.Result r = Attention.sdpa(qh, kh, vh, mask, causal, 1.0 / Math.sqrt(qh.shape(-1)));
+    double scale = 1.0 / Math.sqrt(qh.shape(-1));
+    boolean tapped = taps.wants(Tap.ATTENTION_SCORES, layer) || taps.wants(Tap.ATTENTION_PROBS, layer);
+    if (!tapped && dropout == null && Attention.canFuse(qh, kh, vh, mask)) {
+      // nothing needs the [S, S_total] scores: the fused kernels never build them
+      return mergeHeads(Attention.fused(qh, kh, vh, mask, causal, scale));
+    }
+    Attention.Result r = Attention.sdpa(qh, kh, vh, mask, causal, scale);
     taps.offer(Tap.ATTENTION_SCORES, layer, r.scores());
     taps.offer(Tap.ATTENTION_PROBS, layer, r.probs());
     Tensor probs = dropout == null ? r.probs() : dropout.apply(r.probs());

@@ -91,6 +91,18 @@ public final class KdLosses {
     return m == null ? null : m.detach().to(DType.F32);
   }
 
+  /**
+   * One vector [B, H] per example from hidden states [B, S, H]: position 0 ([CLS]), or with {@code
+   * mean} the mean over the batch's tokens (attention mask 1; every position when there is no mask).
+   */
+  public static Tensor pool(Tensor hidden, Batch batch, boolean mean) {
+    if (!mean) return hidden.select(1, 0);
+    Tensor m = tokenMask(batch);
+    if (m == null) return hidden.mean(1, false);
+    Tensor mm = m.to(hidden.dtype()).to(hidden.device()).unsqueeze(-1);
+    return hidden.mul(mm).sum(1, false).div(mm.sum(1, false).clamp(1, Double.MAX_VALUE));
+  }
+
   /** 1 where a label is not {@link #IGNORE_INDEX}, else 0, as F32. */
   static Tensor notIgnored(Tensor labels) {
     return labels.detach().to(DType.F32).sub((double) IGNORE_INDEX).abs().clamp(0, 1);

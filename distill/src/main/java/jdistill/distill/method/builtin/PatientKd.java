@@ -109,12 +109,9 @@ public final class PatientKd implements Method {
 
   /** [B, S, H] to [B, H]: position 0, or the mean over the tokens. */
   private Tensor pool(Tensor hidden, Batch batch) {
-    if (!meanPool) return hidden.select(1, 0);
-    Tensor m = KdLosses.tokenMask(batch);
-    if (m == null) return hidden.mean(1, false);
-    Tensor mm = m.to(hidden.dtype()).to(hidden.device()).unsqueeze(-1);
-    return hidden.mul(mm).sum(1, false).div(mm.sum(1, false).clamp(1, Double.MAX_VALUE));
+    return KdLosses.pool(hidden, batch, meanPool);
   }
+
 
   /** Creates {@link PatientKd} from its options. */
   public static final class Factory implements MethodFactory {

@@ -21,14 +21,16 @@ class BuiltinRegistryTest {
   @Test
   void everyBuiltInIsRegisteredAndBuildsWithItsDefaults() {
     List<String> names = MethodRegistry.all().stream().map(f -> f.info().name()).toList();
-    assertTrue(names.containsAll(List.of("hard", "kd", "pkd", "distilbert", "tinybert", "minilm", "minilmv2", "annealing_kd")), names.toString());
+    assertTrue(names.containsAll(List.of("hard", "kd", "pkd", "distilbert", "tinybert", "minilm", "minilmv2", "annealing_kd", "theseus", "rail_kd", "mixkd")), names.toString());
     // widths divisible by minilmv2's 48 relation heads; equal head counts for minilm and tinybert
     MethodSetup setup = Fakes.setup(Fakes.config(12, 96, 4), Fakes.config(6, 48, 4));
+    // module replacement swaps layers, so it needs one width
+    MethodSetup oneWidth = Fakes.setup(Fakes.config(12, 48, 4), Fakes.config(6, 48, 4));
     for (MethodFactory f : MethodRegistry.all()) {
       String name = f.info().name();
       assertFalse(f.info().summary().isBlank(), name);
       for (OptionSpec o : f.info().options()) assertFalse(o.description().isBlank(), name + "." + o.name());
-      Method m = MethodRegistry.create(name, null, setup);
+      Method m = MethodRegistry.create(name, null, name.equals("theseus") ? oneWidth : setup);
       assertEquals(name, m.name());
       for (TapRequest r : m.taps()) {
         int depth = r.side() == Side.TEACHER ? 12 : 6;
@@ -40,6 +42,9 @@ class BuiltinRegistryTest {
     assertNotNull(MethodRegistry.create("pkd", null, setup).extras());
     assertNotNull(MethodRegistry.create("distilbert", null, setup).extras());
     assertEquals(5, MethodRegistry.create("pkd", null, setup).taps().size() / 2);
+    assertNotNull(MethodRegistry.create("rail_kd", null, setup).extras());
+    assertEquals(5, MethodRegistry.create("rail_kd", null, setup).taps().size() / 2);
+    assertFalse(MethodRegistry.create("theseus", null, oneWidth).needsTeacher());
   }
 
   @Test

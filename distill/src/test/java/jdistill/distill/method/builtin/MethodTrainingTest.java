@@ -12,7 +12,6 @@ import jdistill.models.bert.BertForMaskedLm;
 import jdistill.models.bert.BertForSequenceClassification;
 import jdistill.models.gpt2.Gpt2;
 import jdistill.models.student.Students;
-import jdistill.models.transformer.Activation;
 import jdistill.models.transformer.TransformerConfig;
 import org.junit.jupiter.api.Test;
 
@@ -23,44 +22,18 @@ import org.junit.jupiter.api.Test;
  */
 class MethodTrainingTest {
 
-  private static final TransformerConfig GPT_TEACHER = new TransformerConfig(Tasks.VOCAB, 16, 0, 32, 3, 4, 64, 1e-5, Activation.GELU_TANH, 0, 0);
-  private static final TransformerConfig BERT_TEACHER = new TransformerConfig(Tasks.VOCAB, 16, 2, 32, 3, 4, 64, 1e-12, Activation.GELU_ERF, 0, 0);
+  private static final TransformerConfig GPT_TEACHER = Teachers.GPT_TEACHER;
 
-  // teachers are trained once per test class run (owned by this class, built on first use)
-  private static Gpt2 gptTeacher;
-  private static BertForSequenceClassification classifierTeacher;
-  private static BertForMaskedLm mlmTeacher;
-
-  private static synchronized Gpt2 gptTeacher() {
-    if (gptTeacher == null) {
-      Gpt2 t = new Gpt2(GPT_TEACHER, new Rng(101));
-      // the first position is a guess among 3 strides, so ~0.9 is the best possible
-      double acc = Harness.pretrain(Tasks.PROGRESSIONS, DistillModels.of(t), 200, 3e-3, 1);
-      assertTrue(acc > 0.75, "GPT-2 teacher accuracy " + acc);
-      gptTeacher = t;
-    }
-    return gptTeacher;
+  private static Gpt2 gptTeacher() {
+    return Teachers.gpt();
   }
 
-  private static synchronized BertForSequenceClassification classifierTeacher() {
-    if (classifierTeacher == null) {
-      BertForSequenceClassification t = new BertForSequenceClassification(BERT_TEACHER, 2, new Rng(102));
-      double acc = Harness.pretrain(Tasks.CONTAINS_ONE, DistillModels.of(t), 120, 3e-3, 2);
-      assertTrue(acc > 0.9, "BERT classifier teacher accuracy " + acc);
-      classifierTeacher = t;
-    }
-    return classifierTeacher;
+  private static BertForSequenceClassification classifierTeacher() {
+    return Teachers.classifier();
   }
 
-  private static synchronized BertForMaskedLm mlmTeacher() {
-    if (mlmTeacher == null) {
-      BertForMaskedLm t = new BertForMaskedLm(BERT_TEACHER, new Rng(103));
-      // far from perfect after so few steps, but well above chance (1/11)
-      double acc = Harness.pretrain(Tasks.MASKED_PROGRESSIONS, DistillModels.of(t), 200, 1e-3, 3);
-      assertTrue(acc > 0.3, "BERT MLM teacher accuracy " + acc);
-      mlmTeacher = t;
-    }
-    return mlmTeacher;
+  private static BertForMaskedLm mlmTeacher() {
+    return Teachers.mlm();
   }
 
   private static DistillModel freshGpt(int hidden, long seed) {

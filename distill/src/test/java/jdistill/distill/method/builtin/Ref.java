@@ -141,4 +141,36 @@ final class Ref {
           for (int di = 0; di < d; di++) out[(bi * s + si) * h * d + hi * d + di] = x[((bi * h + hi) * s + si) * d + di];
     return out;
   }
+
+  /**
+   * One vector per example from hidden states [b, s, w]: the mean over positions with mask 1
+   * (mean), or position 0.
+   */
+  static double[] pool(double[] h, long[] mask, int b, int s, int w, boolean mean) {
+    double[] out = new double[b * w];
+    for (int bi = 0; bi < b; bi++) {
+      if (!mean) {
+        System.arraycopy(h, bi * s * w, out, bi * w, w);
+        continue;
+      }
+      int n = 0;
+      for (int si = 0; si < s; si++) {
+        if (mask[bi * s + si] == 0) continue;
+        n++;
+        for (int i = 0; i < w; i++) out[bi * w + i] += h[(bi * s + si) * w + i];
+      }
+      for (int i = 0; i < w; i++) out[bi * w + i] /= n;
+    }
+    return out;
+  }
+
+  /** Rows [b, w1] and [b, w2] joined into rows [b, w1 + w2]. */
+  static double[] concatRows(double[] a, int w1, double[] c, int w2, int b) {
+    double[] out = new double[b * (w1 + w2)];
+    for (int bi = 0; bi < b; bi++) {
+      System.arraycopy(a, bi * w1, out, bi * (w1 + w2), w1);
+      System.arraycopy(c, bi * w2, out, bi * (w1 + w2) + w1, w2);
+    }
+    return out;
+  }
 }
