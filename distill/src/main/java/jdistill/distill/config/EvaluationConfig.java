@@ -16,7 +16,7 @@ public record EvaluationConfig(
     @JsonProperty("teacher") Boolean teacher) {
 
   /** Every metric name a config may list. */
-  public static final List<String> KNOWN = List.of("accuracy", "f1", "macro_f1", "mcc", "pearson", "spearman", "perplexity", "loss", "agreement", "embedding_cosine");
+  public static final List<String> KNOWN = List.of("accuracy", "f1", "macro_f1", "mcc", "pearson", "spearman", "perplexity", "loss", "agreement", "embedding_cosine", "similarity_spearman");
 
   public EvaluationConfig {
     metrics = metrics == null ? List.of() : List.copyOf(metrics);

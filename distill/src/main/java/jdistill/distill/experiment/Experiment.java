@@ -336,7 +336,7 @@ public final class Experiment {
 
   private Evaluator evaluator(StagePlan p) {
     if (!p.data().hasEval() || p.metrics().isEmpty()) return null;
-    boolean needsTeacher = p.metrics().contains("agreement") || p.metrics().contains("embedding_cosine");
+    boolean needsTeacher = TaskEvaluator.needsTeacher(p.metrics());
     Evaluator e = new TaskEvaluator(p.stage().task(), p.metrics(), p.data(), needsTeacher ? p.teacher().model : null);
     return console == null ? e : ProgressLines.printing(e, console, p.name());
   }
@@ -352,7 +352,7 @@ public final class Experiment {
     Map<String, Double> studentMetrics = Map.of();
     Map<String, Double> teacherMetrics = Map.of();
     if (p.data().hasEval() && !p.metrics().isEmpty()) {
-      boolean needsTeacher = p.metrics().contains("agreement") || p.metrics().contains("embedding_cosine");
+      boolean needsTeacher = TaskEvaluator.needsTeacher(p.metrics());
       TaskEvaluator evaluator = new TaskEvaluator(task, p.metrics(), p.data(), needsTeacher ? teacherModel : null);
       long steps = outcomes.isEmpty() ? 0 : outcomes.get(outcomes.size() - 1).steps();
       studentMetrics = evaluateOnce(evaluator, studentModel, steps);

@@ -28,8 +28,9 @@ import jdistill.models.transformer.TapRecorder;
  * accuracy, f1, macro_f1, mcc (classification), pearson, spearman (regression; for sentence
  * embeddings the cosine of each pair's embeddings against its score), perplexity (language
  * modelling), loss (the task's hard loss: cross-entropy or MSE), agreement (share of predictions
- * equal to the teacher's: classes, or tokens at the labelled positions) and embedding_cosine (mean
- * cosine of the model's sentence embeddings with the teacher's). The teacher's predictions are
+ * equal to the teacher's: classes, or tokens at the labelled positions), embedding_cosine (mean
+ * cosine of the model's sentence embeddings with the teacher's) and similarity_spearman (Spearman
+ * correlation of the model's pairwise sentence cosines with the teacher's). The teacher's predictions are
  * computed once and kept. Evaluating draws nothing from any generator.
  */
 final class TaskEvaluator implements jdistill.distill.train.Evaluator {
@@ -56,6 +57,15 @@ final class TaskEvaluator implements jdistill.distill.train.Evaluator {
     return metrics;
   }
 
+  /** The metrics that compare with the teacher, so need it at evaluation. */
+  static final List<String> TEACHER_METRICS = List.of("agreement", "embedding_cosine", "similarity_spearman");
+
+  /** Whether any of {@code metrics} compares with the teacher. */
+  static boolean needsTeacher(List<String> metrics) {
+    for (String m : TEACHER_METRICS) if (metrics.contains(m)) return true;
+    return false;
+  }
+
   /** The metrics computed when the config lists none. */
   static List<String> defaults(TaskConfig.Type task, boolean withTeacher, boolean pairs) {
     List<String> m = new ArrayList<>();
@@ -75,7 +85,8 @@ final class TaskEvaluator implements jdistill.distill.train.Evaluator {
    * Fails at {@code evaluation.metrics.i} for a metric the task cannot give.
    *
    * @param pairs sentence embeddings: whether the evaluation data has text pairs with scores
-   * @param sameWidth whether teacher and student embeddings have one width (for embedding_cosine)
+   * @param sameWidth whether teacher and student embeddings have one width (for embedding_cosine;
+   *     similarity_spearman compares cosines, but is checked alike to keep one rule)
    */
   static void check(TaskConfig.Type task, List<String> metrics, boolean pairs, boolean sameWidth, String source, String at) {
     for (int i = 0; i < metrics.size(); i++) {
@@ -87,7 +98,7 @@ final class TaskEvaluator implements jdistill.distill.train.Evaluator {
         case "perplexity" -> task == TaskConfig.Type.MASKED_LM || task == TaskConfig.Type.CAUSAL_LM ? null : "needs a language-modelling task";
         case "loss" -> task == TaskConfig.Type.SENTENCE_EMBEDDING ? "needs labels, and sentence embeddings have none" : null;
         case "agreement" -> task == TaskConfig.Type.REGRESSION || task == TaskConfig.Type.SENTENCE_EMBEDDING ? "needs class or token predictions" : null;
-        case "embedding_cosine" -> task != TaskConfig.Type.SENTENCE_EMBEDDING ? "needs sentence embeddings"
+        case "embedding_cosine", "similarity_spearman" -> task != TaskConfig.Type.SENTENCE_EMBEDDING ? "needs sentence embeddings"
             : sameWidth ? null : "needs teacher and student embeddings of one width";
         default -> "is not a known metric";
       };
@@ -97,7 +108,7 @@ final class TaskEvaluator implements jdistill.distill.train.Evaluator {
 
   @Override
   public Map<String, Double> evaluate(DistillModel model, long step) {
-    boolean wantsTeacher = metrics.contains("agreement") || metrics.contains("embedding_cosine");
+    boolean wantsTeacher = needsTeacher(metrics);
     if (wantsTeacher && teacher == null) throw new IllegalStateException("metrics " + metrics + " need the teacher");
     if (wantsTeacher && teacherPredictions == null) referenceFromTeacher();
     EvalOutputs out = new EvalOutputs();
@@ -165,7 +176,7 @@ final class TaskEvaluator implements jdistill.distill.train.Evaluator {
 
   private void embeddings(DistillModel model, EvalOutputs out) {
     Device device = deviceOf(model);
-    boolean cosineToTeacher = metrics.contains("embedding_cosine");
+    boolean cosineToTeacher = metrics.contains("embedding_cosine") || metrics.contains("similarity_spearman");
     Iterator<Batch> pairs = data.evalPairs == null ? null : data.onePass(data.evalPairs).iterator();
     int k = 0;
     int row = 0;

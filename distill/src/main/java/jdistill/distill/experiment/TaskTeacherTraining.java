@@ -48,7 +48,7 @@ final class TaskTeacherTraining {
     Evaluator evaluator = null;
     if (data.hasEval()) {
       List<String> metrics = new ArrayList<>(plan.metrics());
-      metrics.removeAll(List.of("agreement", "embedding_cosine"));
+      metrics.removeAll(TaskEvaluator.TEACHER_METRICS);
       if (metrics.isEmpty()) metrics = TaskEvaluator.defaults(task.type(), false, data.evalPairs != null);
       evaluator = new TaskEvaluator(task, metrics, data, null);
       if (console != null) evaluator = ProgressLines.printing(evaluator, console, "teacher");
