@@ -7,9 +7,10 @@ paraphrases (same topic and template) to unrelated ones: a useful spread for com
 teacher's and the student's similarity rankings. No downloads; the same seed gives the same files.
 
 usage: make_corpus.py OUT_DIR [--train N] [--eval N] [--seed S]
-writes OUT_DIR/train.txt and OUT_DIR/eval.txt, one sentence per line, no sentence in both.
+writes OUT_DIR/train.jsonl and OUT_DIR/eval.jsonl, one {"text": ...} per line, no sentence in both.
 """
 import argparse
+import json
 import os
 import random
 
@@ -165,10 +166,9 @@ def main():
             seen.add(s)
             out.append(s)
     os.makedirs(a.out, exist_ok=True)
-    with open(os.path.join(a.out, "train.txt"), "w") as f:
-        f.write("\n".join(out[:a.train]) + "\n")
-    with open(os.path.join(a.out, "eval.txt"), "w") as f:
-        f.write("\n".join(out[a.train:]) + "\n")
+    for name, rows in (("train.jsonl", out[:a.train]), ("eval.jsonl", out[a.train:])):
+        with open(os.path.join(a.out, name), "w") as f:
+            f.writelines(json.dumps({"text": s}) + "\n" for s in rows)
     print(f"wrote {a.train} training and {a.eval} held-out sentences to {a.out}")
 
 

@@ -34,7 +34,7 @@ if [[ ! -f $model/config.json ]]; then
   "$jdistill" import-onnx "$onnx" --output "$model" --tokenizer "$tokenizer"
 fi
 
-if [[ ! -f $work/corpus/train.txt || ! -f $work/corpus/eval.txt ]]; then
+if [[ ! -f $work/corpus/train.jsonl || ! -f $work/corpus/eval.jsonl ]]; then
   echo "== generating the sentence corpus"
   python3 "$here/make_corpus.py" "$work/corpus"
 fi
