@@ -18,7 +18,7 @@ class PairwiseSimilarityTest {
     return x;
   }
 
-  /** Spearman by hand: Pearson of average ranks, over all pairs i < j of plain cosines. */
+  /** Spearman by hand: Pearson of average ranks, over all pairs i < j of plain cosines (in double; the metric normalises in float, hence 1e-6). */
   private static double reference(float[][] s, float[][] t) {
     int n = s.length;
     int m = n * (n - 1) / 2;
@@ -74,7 +74,7 @@ class PairwiseSimilarityTest {
     for (int i = 0; i < s.length; i++) for (int d = 0; d < 8; d++) s[i][d] = 0.7f * t[i][d] + 0.5f * s[i][d];
     double expected = reference(s, t);
     assertTrue(expected > 0.3 && expected < 0.99, "a partly related student: " + expected);
-    assertEquals(expected, PairwiseSimilarity.spearman(s, t), 1e-9);
+    assertEquals(expected, PairwiseSimilarity.spearman(s, t), 1e-6);
   }
 
   @Test
@@ -93,14 +93,14 @@ class PairwiseSimilarityTest {
 
   @Test
   void samplesAFixedSetOfPairsBeyondTheLimit() {
-    float[][] t = random(200, 6, 4);
-    float[][] s = random(200, 6, 5);
+    float[][] t = random(120, 6, 4);
+    float[][] s = random(120, 6, 5);
     for (int i = 0; i < s.length; i++) for (int d = 0; d < 6; d++) s[i][d] = t[i][d] + 0.6f * s[i][d];
     double all = PairwiseSimilarity.spearman(s, t);
-    assertEquals(reference(s, t), all, 1e-9);
-    double sampled = PairwiseSimilarity.spearman(s, t, 5000);
-    assertEquals(sampled, PairwiseSimilarity.spearman(s, t, 5000), 0.0, "the sample is fixed");
-    assertEquals(all, sampled, 0.03, "5000 of 19900 pairs estimate the full figure");
+    assertEquals(reference(s, t), all, 1e-6);
+    double sampled = PairwiseSimilarity.spearman(s, t, 3000);
+    assertEquals(sampled, PairwiseSimilarity.spearman(s, t, 3000), 0.0, "the sample is fixed");
+    assertEquals(all, sampled, 0.04, "3000 of 7140 pairs estimate the full figure");
     assertTrue(Math.abs(all - sampled) > 0, "and it is a sample, not all pairs");
   }
 
@@ -114,7 +114,7 @@ class PairwiseSimilarityTest {
       out.addEmbeddings(Tensor.of(flat(s, start, b), b, 4), Tensor.of(flat(t, start, b), b, 4));
     }
     double v = MetricSet.of("similarity_spearman").compute(out).get(0).value();
-    assertEquals(reference(s, t), v, 1e-9);
+    assertEquals(reference(s, t), v, 1e-6);
     assertThrows(IllegalStateException.class, () -> MetricSet.of("similarity_spearman").compute(new EvalOutputs()));
   }
 
