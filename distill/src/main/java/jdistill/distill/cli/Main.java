@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = "Knowledge distillation for transformer language models, in Java from the tensor up.",
-    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, TokenizeCommand.class, ImportOnnxCommand.class, MethodsCommand.class,
-        ForwardCommand.class, GenerateCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, DistillCommand.class, TokenizeCommand.class, ImportOnnxCommand.class,
+        MethodsCommand.class, ForwardCommand.class, GenerateCommand.class})
 public final class Main implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -7,7 +7,8 @@ import java.util.List;
  * What is measured on the evaluation data.
  *
  * @param metrics metric names (default: the task's, see {@link #metricsFor}); known: accuracy, f1,
- *     macro_f1, mcc, pearson, spearman, perplexity, loss, agreement (student-teacher top-1 agreement)
+ *     macro_f1, mcc, pearson, spearman, perplexity, loss, agreement (student-teacher top-1 agreement),
+ *     embedding_cosine (sentence embeddings: mean cosine of student to teacher)
  * @param teacher also evaluate the teacher, for comparison (default true)
  */
 public record EvaluationConfig(
@@ -15,7 +16,7 @@ public record EvaluationConfig(
     @JsonProperty("teacher") Boolean teacher) {
 
   /** Every metric name a config may list. */
-  public static final List<String> KNOWN = List.of("accuracy", "f1", "macro_f1", "mcc", "pearson", "spearman", "perplexity", "loss", "agreement");
+  public static final List<String> KNOWN = List.of("accuracy", "f1", "macro_f1", "mcc", "pearson", "spearman", "perplexity", "loss", "agreement", "embedding_cosine", "similarity_spearman");
 
   public EvaluationConfig {
     metrics = metrics == null ? List.of() : List.copyOf(metrics);

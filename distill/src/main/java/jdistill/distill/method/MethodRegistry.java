@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import jdistill.distill.method.builtin.AnnealingKd;
 import jdistill.distill.method.builtin.DistilBert;
+import jdistill.distill.method.builtin.EmbeddingCosine;
 import jdistill.distill.method.builtin.HardLabel;
 import jdistill.distill.method.builtin.HintonKd;
 import jdistill.distill.method.builtin.MiniLm;
@@ -41,6 +42,7 @@ public final class MethodRegistry {
     list.add(new Theseus.Factory());
     list.add(new RailKd.Factory());
     list.add(new MixKd.Factory());
+    list.add(new EmbeddingCosine.Factory());
     return list;
   }
 

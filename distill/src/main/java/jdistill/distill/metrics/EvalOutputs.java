@@ -6,7 +6,7 @@ import jdistill.engine.Tensor;
 /**
  * What an evaluation pass collected, batch by batch, for {@link Metric}s to score: class
  * predictions and labels, regression predictions and targets, summed LM loss and token count,
- * teacher-student argmax matches, and the running sum of embedding cosines. Only what the run adds
+ * teacher-student argmax matches, and student and teacher embeddings (for their cosines). Only what the run adds
  * is present; a metric whose inputs are missing fails saying what it needs.
  */
 public final class EvalOutputs {
@@ -25,6 +25,8 @@ public final class EvalOutputs {
   private boolean hasAgreement;
   private double cosineSum;
   private long cosineCount;
+  private final java.util.List<float[]> studentRows = new java.util.ArrayList<>();
+  private final java.util.List<float[]> teacherRows = new java.util.ArrayList<>();
 
   /** Adds predicted class ids and their labels. */
   public void addClassification(int[] predicted, int[] labels) {
@@ -111,7 +113,11 @@ public final class EvalOutputs {
     float[] t = teacher.toFloatArray();
     int b = student.shape(0);
     int d = student.shape(1);
-    for (int i = 0; i < b; i++) cosineSum += EmbeddingSimilarity.cosine(s, i * d, t, i * d, d);
+    for (int i = 0; i < b; i++) {
+      cosineSum += EmbeddingSimilarity.cosine(s, i * d, t, i * d, d);
+      studentRows.add(Arrays.copyOfRange(s, i * d, (i + 1) * d));
+      teacherRows.add(Arrays.copyOfRange(t, i * d, (i + 1) * d));
+    }
     cosineCount += b;
   }
 
@@ -172,6 +178,14 @@ public final class EvalOutputs {
   /** Mean cosine over the embeddings added; NaN when none. */
   public double meanCosine() {
     return cosineCount == 0 ? Double.NaN : cosineSum / cosineCount;
+  }
+
+  /**
+   * Spearman correlation of the student's pairwise embedding cosines with the teacher's, over the
+   * embeddings added (see {@link PairwiseSimilarity}).
+   */
+  public double similaritySpearman() {
+    return PairwiseSimilarity.spearman(studentRows.toArray(float[][]::new), teacherRows.toArray(float[][]::new));
   }
 
   private static int[] toInts(long[] v) {

@@ -26,7 +26,9 @@ public final class MetricSet {
       Metric.of("agreement", "share of counted positions where student and teacher argmax agree", EvalOutputs::hasAgreement, "student and teacher argmax counts",
           o -> LanguageModeling.agreement(o.agreementMatches(), o.agreementCounted())),
       Metric.of("embedding_cosine", "mean cosine similarity of student to teacher embeddings", EvalOutputs::hasEmbeddings, "student and teacher embeddings",
-          EvalOutputs::meanCosine)));
+          EvalOutputs::meanCosine),
+      Metric.of("similarity_spearman", "Spearman correlation of student with teacher cosine similarities over pairs of evaluation sentences", EvalOutputs::hasEmbeddings,
+          "student and teacher embeddings", EvalOutputs::similaritySpearman)));
 
   private final List<Metric> metrics;
 

@@ -59,7 +59,7 @@ class ConfigErrorsTest {
     assertEquals("exp.yaml: data.format: cannot tell the format of 'train.dat' from its extension; set format: jsonl, tsv, csv or text",
         error(MINIMAL.replace("data/sst2/train.jsonl", "train.dat")));
     assertEquals("exp.yaml: optimizer.betas.1: expected a number in [0, 1), got 1.5", error(MINIMAL + "optimizer: {betas: [0.9, 1.5]}\n"));
-    assertEquals("exp.yaml: evaluation.metrics.1: unknown metric 'acc'; known metrics: accuracy, f1, macro_f1, mcc, pearson, spearman, perplexity, loss, agreement",
+    assertEquals("exp.yaml: evaluation.metrics.1: unknown metric 'acc'; known metrics: accuracy, f1, macro_f1, mcc, pearson, spearman, perplexity, loss, agreement, embedding_cosine, similarity_spearman",
         error(MINIMAL + "evaluation: {metrics: [accuracy, acc]}\n"));
     assertEquals("exp.yaml: teacher: required: a teacher: {path: HF folder} or {task_teacher: {base: HF folder, epochs: N}}",
         error(MINIMAL.replace("teacher: {path: models/bert-base-sst2}\n", "")));

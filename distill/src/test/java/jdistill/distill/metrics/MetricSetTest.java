@@ -11,7 +11,7 @@ class MetricSetTest {
 
   @Test
   void unknownNameListsTheValidOnes() {
-    assertEquals("unknown metric 'acc'; valid metrics: accuracy, f1, f1_macro, mcc, pearson, spearman, perplexity, agreement, embedding_cosine",
+    assertEquals("unknown metric 'acc'; valid metrics: accuracy, f1, f1_macro, mcc, pearson, spearman, perplexity, agreement, embedding_cosine, similarity_spearman",
         assertThrows(IllegalArgumentException.class, () -> MetricSet.of("accuracy", "acc")).getMessage());
   }
 

@@ -1,0 +1,471 @@
+package jdistill.distill.experiment;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import jdistill.distill.config.ConfigException;
+import jdistill.distill.config.ExperimentConfig;
+import jdistill.distill.config.MethodUse;
+import jdistill.distill.config.ResolvedStage;
+import jdistill.distill.config.Stage;
+import jdistill.distill.config.StudentConfig;
+import jdistill.distill.config.TaskConfig;
+import jdistill.distill.config.TeacherConfig;
+import jdistill.distill.config.TrainingConfig;
+import jdistill.distill.core.Batch;
+import jdistill.distill.core.DistillModel;
+import jdistill.distill.data.LabelVocabulary;
+import jdistill.distill.data.TextEncoder;
+import jdistill.distill.data.TokenizerTextEncoder;
+import jdistill.distill.report.RunReport;
+import jdistill.distill.report.SpeedProbe;
+import jdistill.distill.train.Evaluator;
+import jdistill.distill.train.TrainConfig;
+import jdistill.distill.train.TrainResult;
+import jdistill.distill.train.TrainSetup;
+import jdistill.distill.train.Trainer;
+import jdistill.distill.train.WeightedMethod;
+import jdistill.engine.CounterRng;
+import jdistill.engine.Device;
+import jdistill.engine.Rng;
+import jdistill.engine.Scope;
+import jdistill.engine.autograd.GradMode;
+import jdistill.engine.nn.Module;
+import jdistill.models.tokenizer.Tokenizer;
+import jdistill.models.transformer.TransformerConfig;
+
+/**
+ * One distillation run from a config, start to finish:
+ *
+ * <ol>
+ *   <li>reads each stage's teacher shape, tokenizer and data, checking the tokenizer against the
+ *       teacher's vocabulary, the lengths against its positions and the columns against the files;
+ *   <li>loads the teachers (or the base model of a {@code task_teacher} with the task's head) and
+ *       builds the student (teacher layers, fresh, or a folder);
+ *   <li>checks every stage's metrics and runs each stage's methods once on a small batch, so a bad
+ *       layer map, mismatched widths or missing labels fail before any training;
+ *   <li>fine-tunes a {@code task_teacher} with the hard loss and saves it (reused by later runs);
+ *   <li>trains the stages in order, each continuing from the previous stage's student, with
+ *       evaluation, checkpoints, {@code --resume} and a Ctrl-C hook that saves a checkpoint;
+ *   <li>evaluates student and teacher on the held-out data, measures their speed, and writes
+ *       {@code report.md}, {@code report.html}, plots and the exported student with its tokenizer.
+ * </ol>
+ *
+ * Relative paths in the config are read against the config file's folder ({@link RunLayout}).
+ * Every stage's generator derives from its {@code training.seed}, so a run is repeatable, and a
+ * resumed run ends with the same weights as an uninterrupted one.
+ */
+public final class Experiment {
+
+  private static final long STAGE_STREAM = 0x73746167652d3031L;
+
+  private final ExperimentConfig config;
+  private final String source;
+  private final Path configDir;
+  private final String effectiveYaml;
+  private final ExperimentOptions options;
+  private final PrintStream console;
+
+  /**
+   * @param config the loaded config
+   * @param source the config's name in error messages (its file)
+   * @param configDir the folder relative paths are read against
+   * @param effectiveYaml the config text after overrides, saved as the run's config.yaml; null to skip
+   */
+  public Experiment(ExperimentConfig config, String source, Path configDir, String effectiveYaml, ExperimentOptions options) {
+    this.config = config;
+    this.source = source;
+    this.configDir = configDir.toAbsolutePath().normalize();
+    this.effectiveYaml = effectiveYaml;
+    this.options = options;
+    this.console = options.console();
+  }
+
+  /** Loads {@code file} with {@code overrides} ("training.seed=3") applied; config errors are {@link ConfigException}s. */
+  public static Experiment load(Path file, List<String> overrides, ExperimentOptions options) {
+    ExperimentConfig c = ExperimentConfig.load(file, overrides);
+    Path dir = file.toAbsolutePath().getParent();
+    return new Experiment(c, file.toString(), dir, ExperimentConfig.effectiveYaml(file, overrides), options);
+  }
+
+  /** The run folder: the options' output, or the config's {@code training.output} read against the config's folder. */
+  public Path output() {
+    if (options.output() != null) return options.output().toAbsolutePath().normalize();
+    return new RunLayout(configDir, null, 1).resolve(config.training().output());
+  }
+
+  /** Runs the experiment; see the class comment. */
+  public ExperimentResult run() throws IOException {
+    List<ResolvedStage> stages = config.resolve();
+    RunLayout layout = new RunLayout(configDir, output(), stages.size());
+    TaskConfig task = stages.get(0).stage().task();
+    checkStages(stages);
+    prepareOutput(layout, stages);
+    Files.createDirectories(layout.output());
+    if (effectiveYaml != null) Files.writeString(layout.effectiveConfig(), effectiveYaml, StandardCharsets.UTF_8);
+    say("run folder: " + layout.output());
+
+    List<StagePlan> plans = plan(stages, layout);
+    LabelVocabulary labels = plans.get(0).data().labels;
+    int numLabels = numLabels(plans, labels);
+    Device device = device();
+    for (StagePlan p : plans) {
+      if (p.teacher().module == null) {
+        p.teacher().load(task, numLabels, source);
+        p.teacher().module.to(device);
+      }
+    }
+    TeacherSlot firstTeacher = plans.get(0).teacher();
+    Module student = buildStudent(firstTeacher, task, device);
+    say(String.format(Locale.ROOT, "teacher: %s, %,d parameters%s", shape(firstTeacher.module), firstTeacher.module.numParameters(),
+        firstTeacher.needsTraining ? " (to be fine-tuned on the task first)" : ""));
+    say(String.format(Locale.ROOT, "student: %s, %,d parameters", shape(student), student.numParameters()));
+    for (StagePlan p : plans) {
+      TaskEvaluator.check(task.type(), p.metrics(), p.data().evalPairs != null, TaskModels.configOf(p.teacher().module).hidden() == TaskModels.configOf(student).hidden(), source, p.at());
+      long total = StageTraining.totalSteps(p.stage(), p.data().batchesPerEpoch());
+      StageTraining.preflight(p.resolved().methods(), p.teacher().model, TaskModels.adapt(student, task), p.data().preflightBatch(), total, source, p.at());
+    }
+    say("checked: data, tokenizer, teacher, student and every method on a first batch");
+
+    boolean trainedTeacher = false;
+    for (StagePlan p : plans) {
+      if (!p.teacher().needsTraining) continue;
+      if (!TaskTeacherTraining.run(p, layout, labels, options, source)) return stoppedResult(layout, List.of());
+      p.teacher().module.to(device);
+      trainedTeacher = true;
+    }
+    if (trainedTeacher) student = buildStudent(firstTeacher, task, device);
+
+    List<ExperimentResult.StageOutcome> outcomes = new ArrayList<>();
+    boolean trainedEarlier = false;
+    TrainResult last = null;
+    Module current = student;
+    for (StagePlan p : plans) {
+      Stage st = p.stage();
+      Path dir = layout.stageDir(p.name());
+      Files.createDirectories(dir);
+      Path checkpoints = dir.resolve("checkpoints");
+      boolean hasCheckpoint = Files.isRegularFile(checkpoints.resolve("LAST"));
+      if (hasCheckpoint && options.resume() && trainedEarlier) {
+        say("stage " + p.name() + ": its checkpoints predate the training of an earlier stage in this run; starting it afresh");
+        deleteTree(checkpoints);
+        hasCheckpoint = false;
+      }
+      Rng rng = new Rng(CounterRng.bits(st.training().seed() ^ STAGE_STREAM, p.index()));
+      Module m = TaskModels.copy(current, rng).to(device);
+      DistillModel sm = TaskModels.adapt(m, task);
+      long perEpoch = StageTraining.stepsPerEpoch(p.data().batchesPerEpoch(), st.optimizer().gradAccumulation());
+      long total = StageTraining.totalSteps(st, p.data().batchesPerEpoch());
+      List<WeightedMethod> methods = StageTraining.methods(p.resolved().methods(), p.teacher().model, sm, rng, total, source, p.at());
+      Evaluator evaluator = evaluator(p);
+      TrainConfig tc = StageTraining.trainConfig(st, st.optimizer().lr(), total, perEpoch, evaluator != null, dir, options.progressBar());
+      Trainer trainer = new Trainer(new TrainSetup(sm, p.teacher().model, methods, p.data().trainSource(st.training().seed()), evaluator, rng, tc, console));
+      Path resumedFrom = null;
+      if (options.resume() && hasCheckpoint) {
+        trainer.resumeFrom(dir);
+        resumedFrom = jdistill.distill.train.CheckpointStore.resolve(dir);
+      } else if (options.resume()) {
+        say("stage " + p.name() + ": no checkpoint in " + checkpoints + "; starting the stage from its beginning");
+      }
+      say(String.format(Locale.ROOT, "stage %s: %s; %d steps (%d per epoch), lr %.2g, batch %d", p.name(), describe(p.resolved().methods()), total, perEpoch, st.optimizer().lr(),
+          st.data().batchSize()));
+      if (console != null) trainer.addStepListener(ProgressLines.steps(console, p.name(), tc.logEvery(), total));
+      trainer.installShutdownHook(Duration.ofMinutes(2));
+      TrainResult r = trainer.run();
+      outcomes.add(new ExperimentResult.StageOutcome(p.name(), dir, r.steps(), total, resumedFrom, r.stopped()));
+      if (r.stopped()) {
+        say("stopped; continue with --resume");
+        return stoppedResult(layout, outcomes);
+      }
+      trainedEarlier |= r.lastStep() != null;
+      last = r;
+      current = m;
+    }
+    if (plans.size() > 1) joinMetrics(layout, outcomes);
+    return report(layout, plans, outcomes, current, last, labels);
+  }
+
+  // ---- checks before anything is loaded ------------------------------------------------------------
+
+  private void checkStages(List<ResolvedStage> stages) {
+    TaskConfig.Type type = stages.get(0).stage().task().type();
+    for (int i = 0; i < stages.size(); i++) {
+      Stage st = stages.get(i).stage();
+      String at = prefix(stages.size(), i);
+      if (st.task().type() != type) {
+        throw new ConfigException(source, at + "task.type", "every stage trains the same student for one task; the first stage's task is " + TaskModels.taskName(type));
+      }
+      if (st.training().dtype() != TrainingConfig.DType.F32) {
+        throw new ConfigException(source, at + "training.dtype", "bf16 mixed precision is not available to experiments yet; use f32");
+      }
+      if (st.training().device() != config.training().device()) {
+        throw new ConfigException(source, at + "training.device", "every stage runs on the run's device (" + config.training().device().name().toLowerCase(Locale.ROOT) + ")");
+      }
+      if (st.teacher().taskTeacher() != null && type == TaskConfig.Type.SENTENCE_EMBEDDING) {
+        throw new ConfigException(source, at + "teacher.task_teacher", "sentence embeddings have no labels to fine-tune a teacher on; give a ready teacher: {path: ...}");
+      }
+    }
+  }
+
+  private static String prefix(int stages, int i) {
+    return stages == 1 ? "" : "recipe." + i + ".";
+  }
+
+  /** Refuses to train over an earlier run's checkpoints unless resuming; clears them when overwriting. */
+  private void prepareOutput(RunLayout layout, List<ResolvedStage> stages) throws IOException {
+    List<Path> checkpointDirs = new ArrayList<>();
+    for (ResolvedStage s : stages) checkpointDirs.add(layout.stageDir(s.name()).resolve("checkpoints"));
+    checkpointDirs.add(layout.teacherTrainingDir().resolve("checkpoints"));
+    boolean earlier = checkpointDirs.stream().anyMatch(Files::isDirectory);
+    if (!earlier || options.resume()) return;
+    if (!options.overwrite()) {
+      throw new ConfigException(source, "training.output", "the run folder " + layout.output() + " already holds checkpoints of an earlier run; continue it with --resume, start afresh with --overwrite, or choose another --output");
+    }
+    for (Path d : checkpointDirs) deleteTree(d);
+    deleteTree(layout.output().resolve("stages"));
+    deleteTree(layout.teacherTrainingDir());
+    boolean defaultTeacher = stages.stream().anyMatch(s -> s.stage().teacher().taskTeacher() != null && s.stage().teacher().taskTeacher().output() == null);
+    if (defaultTeacher) deleteTree(layout.teacherDir());
+    Files.deleteIfExists(layout.metrics());
+    say("--overwrite: removed the checkpoints of the earlier run in " + layout.output());
+  }
+
+  // ---- teachers, tokenizers, data -----------------------------------------------------------------
+
+  private List<StagePlan> plan(List<ResolvedStage> stages, RunLayout layout) {
+    Map<TeacherConfig, TeacherSlot> teachers = new LinkedHashMap<>();
+    List<StagePlan> plans = new ArrayList<>();
+    LabelVocabulary labels = null;
+    for (int i = 0; i < stages.size(); i++) {
+      ResolvedStage rs = stages.get(i);
+      Stage st = rs.stage();
+      String at = prefix(stages.size(), i);
+      TaskConfig task = st.task();
+      TeacherSlot slot = teachers.get(st.teacher());
+      if (slot == null) {
+        slot = TeacherSlot.prepare(st.teacher(), task.type(), layout, config.training().seed(), source, at + "teacher");
+        teachers.put(st.teacher(), slot);
+      }
+      String tokField = st.data().tokenizer() != null ? at + "data.tokenizer" : at + "teacher";
+      Path tokPath = st.data().tokenizer() != null ? layout.resolve(st.data().tokenizer()) : slot.sourceFolder;
+      Tokenizer tokenizer;
+      try {
+        tokenizer = Tokenizer.load(tokPath);
+      } catch (IOException | RuntimeException e) {
+        throw new ConfigException(source, tokField, "cannot load a tokenizer from " + tokPath + ": " + e.getMessage()
+            + (st.data().tokenizer() == null ? " (set data.tokenizer to the tokenizer's file or folder)" : ""));
+      }
+      TextEncoder encoder = new TokenizerTextEncoder(tokenizer);
+      TransformerConfig tc = slot.spec.config();
+      if (encoder.vocabSize() != tc.vocabSize()) {
+        throw new ConfigException(source, tokField, "the tokenizer " + tokPath + " has " + encoder.vocabSize() + " tokens, but the teacher's vocab_size is " + tc.vocabSize()
+            + "; use the tokenizer the teacher was trained with");
+      }
+      if (st.data().maxLength() > tc.maxPositions()) {
+        throw new ConfigException(source, at + "data.max_length", st.data().maxLength() + " tokens exceed the teacher's " + tc.maxPositions() + " positions");
+      }
+      StageData data = StageData.load(task, st.data(), layout, encoder, tc.typeVocabSize() > 0, labels, source, at);
+      if (labels == null) labels = data.labels;
+      List<String> metrics = st.evaluation().metrics().isEmpty() ? TaskEvaluator.defaults(task.type(), st.evaluation().teacher(), data.evalPairs != null) : st.evaluation().metrics();
+      if (!data.hasEval() && !st.evaluation().metrics().isEmpty()) {
+        throw new ConfigException(source, at + "evaluation.metrics", "metrics need evaluation data; set data.eval");
+      }
+      plans.add(new StagePlan(i, rs, at, slot, tokPath, encoder, data, metrics));
+      say(String.format(Locale.ROOT, "stage %s data: %d training and %d evaluation examples from %s%s", rs.name(), data.train.size(), data.hasEval() ? data.eval.size() : 0,
+          layout.resolve(st.data().train()), labels != null ? ", labels " + labels.names() : ""));
+    }
+    return plans;
+  }
+
+  /** The classes of the task's head, checked against the teachers and the training labels. */
+  private int numLabels(List<StagePlan> plans, LabelVocabulary labels) {
+    TaskConfig task = plans.get(0).stage().task();
+    int wanted = switch (task.type()) {
+      case SEQUENCE_CLASSIFICATION -> task.numLabels() != null ? task.numLabels() : -1;
+      case REGRESSION -> 1;
+      default -> 0;
+    };
+    if (task.type() == TaskConfig.Type.SEQUENCE_CLASSIFICATION && wanted > 0 && wanted < labels.size()) {
+      throw new ConfigException(source, "task.num_labels", wanted + " classes, but the training data has labels " + labels.names());
+    }
+    for (StagePlan p : plans) {
+      TeacherSlot t = p.teacher();
+      if (t.needsTraining || wanted == 0) continue;
+      int have = t.readyLabels();
+      String field = p.at() + "teacher";
+      if (task.type() == TaskConfig.Type.REGRESSION && have != 1) {
+        throw new ConfigException(source, field, "regression needs a teacher with one output, but " + t.folder + " has " + have);
+      }
+      if (task.type() == TaskConfig.Type.SEQUENCE_CLASSIFICATION) {
+        if (wanted > 0 && have != wanted) throw new ConfigException(source, "task.num_labels", wanted + " classes, but the teacher " + t.folder + " has " + have);
+        boolean fits = integerLabels(labels) ? labels.size() <= have : labels.size() == have;
+        if (!fits) {
+          throw new ConfigException(source, p.at() + "data.train", "the training labels " + labels.names() + " do not fit the teacher's " + have + " classes (" + t.folder + ")");
+        }
+        wanted = have;
+      }
+    }
+    if (wanted < 0) wanted = labels.size();
+    return wanted;
+  }
+
+  /** True when the labels are the integers 0..n-1 (ids as written), not names. */
+  static boolean integerLabels(LabelVocabulary labels) {
+    for (int i = 0; i < labels.size(); i++) if (!labels.name(i).equals(Integer.toString(i))) return false;
+    return true;
+  }
+
+  private Device device() {
+    return config.training().device() == TrainingConfig.Device.CUDA ? Device.cuda(0) : Device.CPU;
+  }
+
+  private Module buildStudent(TeacherSlot teacher, TaskConfig task, Device device) {
+    StudentConfig sc = config.student();
+    Path folder = sc.path() == null ? null : new RunLayout(configDir, null, 1).resolve(sc.path());
+    return TaskModels.buildStudent(sc, teacher.module, task.type(), folder, new Rng(config.training().seed()), source).to(device);
+  }
+
+  private Evaluator evaluator(StagePlan p) {
+    if (!p.data().hasEval() || p.metrics().isEmpty()) return null;
+    boolean needsTeacher = TaskEvaluator.needsTeacher(p.metrics());
+    Evaluator e = new TaskEvaluator(p.stage().task(), p.metrics(), p.data(), needsTeacher ? p.teacher().model : null);
+    return console == null ? e : ProgressLines.printing(e, console, p.name());
+  }
+
+  // ---- the end: metrics, report, export -----------------------------------------------------------
+
+  private ExperimentResult report(RunLayout layout, List<StagePlan> plans, List<ExperimentResult.StageOutcome> outcomes, Module student, TrainResult last, LabelVocabulary labels)
+      throws IOException {
+    StagePlan p = plans.get(plans.size() - 1);
+    TaskConfig task = p.stage().task();
+    DistillModel studentModel = TaskModels.adapt(student, task);
+    DistillModel teacherModel = p.teacher().model;
+    Map<String, Double> studentMetrics = Map.of();
+    Map<String, Double> teacherMetrics = Map.of();
+    if (p.data().hasEval() && !p.metrics().isEmpty()) {
+      boolean needsTeacher = TaskEvaluator.needsTeacher(p.metrics());
+      TaskEvaluator evaluator = new TaskEvaluator(task, p.metrics(), p.data(), needsTeacher ? teacherModel : null);
+      long steps = outcomes.isEmpty() ? 0 : outcomes.get(outcomes.size() - 1).steps();
+      studentMetrics = evaluateOnce(evaluator, studentModel, steps);
+      if (p.stage().evaluation().teacher()) teacherMetrics = evaluateOnce(evaluator, teacherModel, 0);
+    } else {
+      say("no evaluation data (data.eval): the report has no metrics");
+    }
+    Batch speedBatch = TaskEvaluator.onDevice(p.data().sampleBatch(), TaskEvaluator.deviceOf(studentModel));
+    say("measuring inference speed of teacher and student on a " + speedBatch.size() + " x " + speedBatch.length() + " batch");
+    Path teacherFolder = task.type() == TaskConfig.Type.SENTENCE_EMBEDDING ? null : p.teacher().folder;
+    String title = "Distillation report: " + Path.of(source).getFileName();
+    RunReport.Outcome outcome = RunReport.write(layout.output(), new RunReport.Inputs(title, teacherModel, studentModel, teacherFolder, p.tokenizer(), speedBatch, SpeedProbe.defaults(),
+        teacherMetrics, studentMetrics, settings(layout, plans), last));
+    if (labels != null && !integerLabels(labels)) LabelNames.write(outcome.student().dir(), labels.names());
+    ExperimentResult result = new ExperimentResult(layout.output(), outcomes, false, outcome.report().teacher(), outcome.report().student(), outcome.files().markdown(),
+        outcome.files().html(), outcome.student().dir());
+    if (console != null) {
+      console.println();
+      console.print(ComparisonTable.format(result.teacher(), result.student()));
+      console.println();
+      console.println("report:  " + result.report());
+      console.println("student: " + result.studentDir());
+    }
+    return result;
+  }
+
+  private static Map<String, Double> evaluateOnce(Evaluator evaluator, DistillModel model, long step) {
+    boolean training = model.module().isTraining();
+    model.module().eval();
+    try (var g = GradMode.noGrad(); Scope s = Scope.open()) {
+      return new LinkedHashMap<>(evaluator.evaluate(model, step));
+    } finally {
+      model.module().train(training);
+    }
+  }
+
+  private Map<String, String> settings(RunLayout layout, List<StagePlan> plans) {
+    Map<String, String> s = new LinkedHashMap<>();
+    StagePlan first = plans.get(0);
+    TaskConfig task = first.stage().task();
+    s.put("config", source);
+    s.put("task", TaskModels.taskName(task.type()) + (task.pooling() != null ? " (pooling " + task.pooling().name().toLowerCase(Locale.ROOT) + ")" : ""));
+    TeacherSlot t = first.teacher();
+    s.put("teacher", t.config.path() != null ? t.folder.toString() : "fine-tuned from " + t.sourceFolder + " into " + t.folder);
+    StudentConfig sc = config.student();
+    s.put("student", sc.fromTeacher() != null ? "teacher layers " + sc.fromTeacher().teacherLayers(TaskModels.configOf(t.module).layers())
+        : sc.fresh() != null ? String.format(Locale.ROOT, "fresh: %d layers, hidden %d, %d heads, FFN %d", sc.fresh().layers(), sc.fresh().hidden(), sc.fresh().heads(), sc.fresh().intermediate())
+        : "from " + sc.path());
+    s.put("tokenizer", first.tokenizer().toString());
+    for (StagePlan p : plans) {
+      Stage st = p.stage();
+      String k = plans.size() == 1 ? "" : "stage " + p.name() + ": ";
+      s.put(k + "methods", describe(p.resolved().methods()));
+      s.put(k + "data", String.format(Locale.ROOT, "%s (%d examples), eval %s (%d)", layout.resolve(st.data().train()), p.data().train.size(),
+          st.data().eval() == null ? "none" : layout.resolve(st.data().eval()).toString(), p.data().hasEval() ? p.data().eval.size() : 0));
+      s.put(k + "training", (st.training().steps() != null ? st.training().steps() + " steps" : st.training().epochs() + " epochs") + ", batch " + st.data().batchSize() + ", max length "
+          + st.data().maxLength() + ", seed " + st.training().seed());
+      s.put(k + "optimizer", String.format(Locale.ROOT, "adamw lr %.3g, weight decay %.3g, %s schedule, warm-up %s, clip %.3g", st.optimizer().lr(), st.optimizer().weightDecay(),
+          st.optimizer().schedule().name().toLowerCase(Locale.ROOT), st.optimizer().warmupSteps() != null ? st.optimizer().warmupSteps() + " steps" : st.optimizer().warmupRatio() + " of the steps",
+          st.optimizer().maxGradNorm()));
+    }
+    return s;
+  }
+
+  /** "kd (weight 1, temperature=4.0, alpha=0.5) + hard (weight 0.5)". */
+  static String describe(List<MethodUse> methods) {
+    List<String> parts = new ArrayList<>();
+    for (MethodUse m : methods) {
+      StringBuilder sb = new StringBuilder(m.name()).append(" (weight ").append(m.weight().describe());
+      for (var e : m.options().asMap().entrySet()) if (e.getValue() != null) sb.append(", ").append(e.getKey()).append('=').append(e.getValue());
+      parts.add(sb.append(')').toString());
+    }
+    return String.join(" + ", parts);
+  }
+
+  /** Joins the stages' metrics into the run's metrics.jsonl, steps counted across stages, each line naming its stage. */
+  private static void joinMetrics(RunLayout layout, List<ExperimentResult.StageOutcome> outcomes) throws IOException {
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> lines = new ArrayList<>();
+    long offset = 0;
+    for (ExperimentResult.StageOutcome o : outcomes) {
+      Path f = o.dir().resolve("metrics.jsonl");
+      if (Files.isRegularFile(f)) {
+        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+          if (line.isBlank()) continue;
+          var n = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(line);
+          n.put("step", n.path("step").asLong() + offset);
+          n.put("stage", o.name());
+          lines.add(json.writeValueAsString(n));
+        }
+      }
+      offset += o.steps();
+    }
+    Files.write(layout.metrics(), lines, StandardCharsets.UTF_8);
+  }
+
+  private ExperimentResult stoppedResult(RunLayout layout, List<ExperimentResult.StageOutcome> outcomes) {
+    return new ExperimentResult(layout.output(), outcomes, true, null, null, null, null, null);
+  }
+
+  private static String shape(Module m) {
+    TransformerConfig c = TaskModels.configOf(m);
+    return String.format(Locale.ROOT, "%s, %d layers x %d wide, %d heads, FFN %d", m.getClass().getSimpleName(), c.layers(), c.hidden(), c.heads(), c.intermediate());
+  }
+
+  private void say(String line) {
+    if (console != null) console.println(line);
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) return;
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
+  }
+}
