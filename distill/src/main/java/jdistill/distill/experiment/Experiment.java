@@ -171,8 +171,13 @@ public final class Experiment {
       Trainer trainer = new Trainer(new TrainSetup(sm, p.teacher().model, methods, p.data().trainSource(st.training().seed()), evaluator, rng, tc, console));
       Path resumedFrom = null;
       if (options.resume() && hasCheckpoint) {
-        trainer.resumeFrom(dir);
         resumedFrom = jdistill.distill.train.CheckpointStore.resolve(dir);
+        try {
+          trainer.resumeFrom(dir);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+          throw new ConfigException(source, p.at() + "training", "cannot resume stage " + p.name() + " from " + resumedFrom + ": " + e.getMessage()
+              + "; resume with the settings of the interrupted run, or start afresh with --overwrite");
+        }
       } else if (options.resume()) {
         say("stage " + p.name() + ": no checkpoint in " + checkpoints + "; starting the stage from its beginning");
       }
