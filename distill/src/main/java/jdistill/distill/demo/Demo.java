@@ -2,217 +2,194 @@ package jdistill.distill.demo;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import jdistill.engine.F;
+import jdistill.distill.experiment.Experiment;
+import jdistill.distill.experiment.ExperimentOptions;
+import jdistill.distill.experiment.ExperimentResult;
 import jdistill.engine.Rng;
-import jdistill.engine.Scope;
-import jdistill.engine.Tensor;
-import jdistill.engine.autograd.GradMode;
-import jdistill.engine.ops.Reduction;
-import jdistill.engine.optim.AdamW;
-import jdistill.engine.optim.GradClip;
-import jdistill.engine.optim.LrSchedule;
-import jdistill.engine.optim.ParamGroup;
-import jdistill.models.gpt2.Gpt2;
+import jdistill.models.bert.Bert;
+import jdistill.models.checkpoint.HfCheckpoint;
+import jdistill.models.tokenizer.Tokenizer;
+import jdistill.models.tokenizer.WordPieceTrainer;
 import jdistill.models.transformer.Activation;
 import jdistill.models.transformer.TransformerConfig;
 
 /**
- * The self-contained demonstration: generates a corpus, trains a small GPT-2 teacher on it,
- * distils a student half its size with soft-label KD (T^2 KL at temperature T mixed with the
- * causal-LM loss), trains the same student without the teacher as a baseline, and compares the
- * three on held-out text: perplexity, next-token agreement with the teacher, parameters and
- * measured inference speed. Everything runs on the CPU with no downloads.
+ * The self-contained demonstration, on the same path as {@code jdistill distill}: it generates a
+ * sentiment task that needs more than a bag of words ({@link SentimentGrammar}), trains a
+ * WordPiece tokenizer on generated text, writes an untrained BERT as the teacher's base model, and
+ * writes a config ({@code demo.yaml}) that fine-tunes that BERT on the task as the teacher and
+ * distils a student with a fraction of its parameters. Then it runs the config as an {@link
+ * Experiment} and checks three claims on the held-out data, as measured in the run: the student
+ * keeps at least 97% of the teacher's accuracy with at most half its parameters at least twice
+ * as fast. CPU only, no downloads.
  */
 public final class Demo {
 
-  /** Sizes and schedule of a demo run. */
-  public record Settings(long seed, int sentences, int seqLen, int batch, int teacherSteps, int studentSteps, double temperature, double alpha) {
+  /** Accuracy the student must keep, as a share of the teacher's. */
+  public static final double MIN_ACCURACY_RATIO = 0.97;
+  /** Most parameters the student may have, as a share of the teacher's. */
+  public static final double MAX_PARAMETER_RATIO = 0.5;
+  /** Least speed-up of the student over the teacher. */
+  public static final double MIN_SPEED_RATIO = 2.0;
+
+  /**
+   * Sizes and schedule of a demo run.
+   *
+   * @param seed seeds the data, the tokenizer corpus, the models and the training
+   * @param trainExamples training reviews
+   * @param evalExamples held-out reviews the figures are measured on
+   * @param tokenizerSentences unlabelled reviews the tokenizer is trained on
+   * @param vocabSize the tokenizer's vocabulary
+   * @param teacher teacher layers, hidden width, heads
+   * @param student student layers, hidden width, heads
+   * @param teacherEpochs epochs of fine-tuning the teacher
+   * @param studentEpochs epochs of distillation
+   * @param teacherLr the teacher's learning rate
+   * @param studentLr the student's learning rate
+   * @param batchSize examples per batch
+   */
+  public record Settings(long seed, int trainExamples, int evalExamples, int tokenizerSentences, int vocabSize, int[] teacher, int[] student, int teacherEpochs,
+      int studentEpochs, double teacherLr, double studentLr, int batchSize) {
+
+    /** The full demo: a 4 x 128 BERT teacher and a fresh 2 x 64 student (about a sixth of its parameters). */
     public static Settings defaults() {
-      return new Settings(7, 6000, 48, 16, 500, 500, 2.0, 0.5);
+      return new Settings(7, 16000, 1000, 4000, 800, new int[] {4, 128, 4}, new int[] {2, 64, 2}, 2, 2, 3e-4, 1e-3, 32);
+    }
+
+    /** The same with another seed. */
+    public Settings withSeed(long s) {
+      return new Settings(s, trainExamples, evalExamples, tokenizerSentences, vocabSize, teacher, student, teacherEpochs, studentEpochs, teacherLr, studentLr, batchSize);
+    }
+
+    /** The same with other epoch counts. */
+    public Settings withEpochs(int t, int s) {
+      return new Settings(seed, trainExamples, evalExamples, tokenizerSentences, vocabSize, teacher, student, t, s, teacherLr, studentLr, batchSize);
     }
   }
 
-  /** Held-out figures of one model. */
-  public record Evaluation(String name, long parameters, double perplexity, double agreement, double tokensPerSecond) {}
+  /**
+   * What the demo found.
+   *
+   * @param result the experiment's result (teacher and student facts, report, exported student)
+   * @param accuracyRatio student accuracy / teacher accuracy on the held-out reviews
+   * @param parameterRatio student parameters / teacher parameters
+   * @param speedRatio student tokens/s / teacher tokens/s, measured in the run
+   */
+  public record Outcome(ExperimentResult result, double accuracyRatio, double parameterRatio, double speedRatio) {
+
+    public boolean accuracyHolds() {
+      return accuracyRatio >= MIN_ACCURACY_RATIO;
+    }
+
+    public boolean parametersHold() {
+      return parameterRatio <= MAX_PARAMETER_RATIO;
+    }
+
+    public boolean speedHolds() {
+      return speedRatio >= MIN_SPEED_RATIO;
+    }
+
+    /** True when all three claims hold. */
+    public boolean passed() {
+      return accuracyHolds() && parametersHold() && speedHolds();
+    }
+  }
 
   private final Settings s;
   private final PrintStream out;
-  private final Rng rng;
-  private final long[] trainIds;
-  private final long[] heldOutIds;
-  private final int vocab;
 
   public Demo(Settings settings, PrintStream out) {
     this.s = settings;
     this.out = out;
-    this.rng = new Rng(settings.seed());
-    List<String> corpus = SyntheticCorpus.sentences(rng, settings.sentences());
-    CharVocabulary v = CharVocabulary.of(corpus);
-    this.vocab = v.size();
-    int split = corpus.size() * 9 / 10;
-    this.trainIds = encode(corpus.subList(0, split), v);
-    this.heldOutIds = encode(corpus.subList(split, corpus.size()), v);
   }
 
-  private static long[] encode(List<String> lines, CharVocabulary v) {
-    StringBuilder sb = new StringBuilder();
-    for (String l : lines) sb.append(l).append(' ');
-    long[] ids = new long[sb.length()];
-    for (int i = 0; i < ids.length; i++) ids[i] = v.id(sb.charAt(i));
-    return ids;
-  }
-
-  /** Runs the whole demo and writes the report into {@code outputDir}; returns the evaluations. */
-  public List<Evaluation> run(Path outputDir) throws IOException {
-    TransformerConfig teacherConfig = new TransformerConfig(vocab, 64, 0, 96, 4, 4, 384, 1e-5, Activation.GELU_TANH, 0, 0);
-    TransformerConfig studentConfig = teacherConfig.withSize(2, 64, 4, 256);
-    out.printf(Locale.ROOT, "corpus: %d training and %d held-out characters, vocabulary %d%n", trainIds.length, heldOutIds.length, vocab);
-
-    Gpt2 teacher = new Gpt2(teacherConfig, rng);
-    out.printf(Locale.ROOT, "training the teacher (%d layers x %d wide, %,d parameters) for %d steps%n", teacherConfig.layers(), teacherConfig.hidden(), teacher.numParameters(), s.teacherSteps());
-    train(teacher, null, s.teacherSteps(), "teacher");
-
-    Gpt2 student = new Gpt2(studentConfig, new Rng(s.seed() + 1));
-    out.printf(Locale.ROOT, "distilling into a student (%d layers x %d wide, %,d parameters) for %d steps: %.2f * CE + %.2f * T^2 KL, T = %.1f%n",
-        studentConfig.layers(), studentConfig.hidden(), student.numParameters(), s.studentSteps(), 1 - s.alpha(), s.alpha(), s.temperature());
-    train(student, teacher, s.studentSteps(), "student (KD)");
-
-    Gpt2 baseline = new Gpt2(studentConfig, new Rng(s.seed() + 1));
-    out.printf(Locale.ROOT, "training the same student without the teacher for %d steps (baseline)%n", s.studentSteps());
-    train(baseline, null, s.studentSteps(), "student (no KD)");
-
-    List<Evaluation> results = new ArrayList<>();
-    results.add(evaluate("teacher", teacher, teacher));
-    results.add(evaluate("student (KD)", student, teacher));
-    results.add(evaluate("student (no KD)", baseline, teacher));
-    printTable(results);
-    writeReport(outputDir, results, teacherConfig, studentConfig);
-    return results;
-  }
-
-  private void train(Gpt2 model, Gpt2 teacher, int steps, String label) {
-    model.train();
-    AdamW opt = new AdamW(ParamGroup.decayMatricesOnly(model, 0.01), AdamW.Config.of(3e-3));
-    LrSchedule schedule = LrSchedule.cosine(3e-3, steps / 10, steps, 0.1);
-    Rng batches = new Rng(s.seed() * 31 + steps);
-    long start = System.nanoTime();
-    double smoothed = Double.NaN;
-    for (int step = 0; step < steps; step++) {
-      try (Scope scope = Scope.open()) {
-        Tensor[] xy = batch(trainIds, batches);
-        Tensor logits = model.forward(xy[0]);
-        Tensor loss = F.crossEntropy(logits, xy[1]);
-        if (teacher != null) {
-          Tensor teacherLogits;
-          try (var g = GradMode.noGrad()) {
-            teacherLogits = teacher.forward(xy[0]);
-          }
-          Tensor kd = F.klDiv(logits, teacherLogits, s.temperature(), null);
-          loss = loss.mul(1 - s.alpha()).add(kd.mul(s.alpha()));
-        }
-        loss.backward();
-        double norm = GradClip.globalNorm(model.parameters());
-        opt.setLr(schedule.lr(step));
-        opt.step(GradClip.scaleFor(norm, 1.0));
-        opt.zeroGrad();
-        double l = loss.item();
-        if (!Double.isFinite(l)) throw new IllegalStateException(label + ": loss became " + l + " at step " + step);
-        smoothed = Double.isNaN(smoothed) ? l : 0.95 * smoothed + 0.05 * l;
-      }
-      if ((step + 1) % Math.max(1, steps / 5) == 0) {
-        double secs = (System.nanoTime() - start) / 1e9;
-        out.printf(Locale.ROOT, "  %-16s step %4d/%d  loss %.3f  %.0f tokens/s%n", label, step + 1, steps, smoothed, (step + 1.0) * s.batch() * s.seqLen() / secs);
-      }
-    }
-    model.eval();
-  }
-
-  private Tensor[] batch(long[] ids, Rng r) {
-    int b = s.batch();
-    int len = s.seqLen();
-    long[] x = new long[b * len];
-    long[] y = new long[b * len];
-    for (int i = 0; i < b; i++) {
-      int start = r.nextInt(ids.length - len - 1);
-      System.arraycopy(ids, start, x, i * len, len);
-      System.arraycopy(ids, start + 1, y, i * len, len);
-    }
-    return new Tensor[] {Tensor.ofLongs(x, b, len), Tensor.ofLongs(y, b, len)};
-  }
-
-  private Evaluation evaluate(String name, Gpt2 model, Gpt2 teacher) {
-    int len = s.seqLen();
-    int windows = Math.min(64, (heldOutIds.length - 1) / len);
-    double nll = 0;
-    long agree = 0;
-    long tokens = 0;
-    try (var g = GradMode.noGrad()) {
-      for (int w = 0; w < windows; w += 16) {
-        int b = Math.min(16, windows - w);
-        long[] x = new long[b * len];
-        long[] y = new long[b * len];
-        for (int i = 0; i < b; i++) {
-          System.arraycopy(heldOutIds, (w + i) * len, x, i * len, len);
-          System.arraycopy(heldOutIds, (w + i) * len + 1, y, i * len, len);
-        }
-        try (Scope scope = Scope.open()) {
-          Tensor xs = Tensor.ofLongs(x, b, len);
-          Tensor logits = model.forward(xs);
-          nll += F.crossEntropy(logits, Tensor.ofLongs(y, b, len), Long.MIN_VALUE, 0, Reduction.SUM).item();
-          long[] mine = logits.argmax(-1, false).toLongArray();
-          long[] theirs = model == teacher ? mine : teacher.forward(xs).argmax(-1, false).toLongArray();
-          for (int i = 0; i < mine.length; i++) if (mine[i] == theirs[i]) agree++;
-          tokens += (long) b * len;
-        }
-      }
-    }
-    return new Evaluation(name, model.numParameters(), Math.exp(nll / tokens), (double) agree / tokens, tokensPerSecond(model));
-  }
-
-  /** Inference speed: forward passes over one batch, after warm-up passes, best of five rounds. */
-  private double tokensPerSecond(Gpt2 model) {
-    Tensor xs = batch(heldOutIds, new Rng(s.seed()))[0];
-    double best = 0;
-    try (var g = GradMode.noGrad()) {
-      for (int round = 0; round < 8; round++) {
-        try (Scope scope = Scope.open()) {
-          long t0 = System.nanoTime();
-          for (int i = 0; i < 4; i++) model.forward(xs);
-          double secs = (System.nanoTime() - t0) / 1e9;
-          if (round >= 3) best = Math.max(best, 4.0 * xs.numel() / secs);
-        }
-      }
-    }
-    return best;
-  }
-
-  private void printTable(List<Evaluation> results) {
-    out.println();
-    out.printf(Locale.ROOT, "%-16s %12s %12s %12s %14s%n", "model", "parameters", "perplexity", "agreement", "tokens/s");
-    for (Evaluation e : results) {
-      out.printf(Locale.ROOT, "%-16s %,12d %12.3f %11.1f%% %,14.0f%n", e.name(), e.parameters(), e.perplexity(), 100 * e.agreement(), e.tokensPerSecond());
-    }
-  }
-
-  private void writeReport(Path dir, List<Evaluation> results, TransformerConfig teacher, TransformerConfig student) throws IOException {
+  /** Writes the data, tokenizer, base model and config into {@code dir}, runs the experiment there and prints the checks. */
+  public Outcome run(Path dir) throws IOException {
     Files.createDirectories(dir);
-    StringBuilder md = new StringBuilder("# jdistill demo report\n\n");
-    md.append(String.format(Locale.ROOT, "Seed %d. Teacher: GPT-2, %d layers x %d wide. Student: %d layers x %d wide. KD: %.2f x causal-LM CE + %.2f x T^2 KL at T = %.1f.%n%n",
-        s.seed(), teacher.layers(), teacher.hidden(), student.layers(), student.hidden(), 1 - s.alpha(), s.alpha(), s.temperature()));
-    md.append("| model | parameters | held-out perplexity | next-token agreement with teacher | tokens/s (measured here) |\n|---|---:|---:|---:|---:|\n");
-    for (Evaluation e : results) {
-      md.append(String.format(Locale.ROOT, "| %s | %,d | %.3f | %.1f%% | %,.0f |%n", e.name(), e.parameters(), e.perplexity(), 100 * e.agreement(), e.tokensPerSecond()));
-    }
-    Path tmp = Files.createTempFile(dir, "report", ".md.tmp");
-    Files.writeString(tmp, md);
-    Files.move(tmp, dir.resolve("report.md"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    out.println("jdistill demo: distilling a sentiment classifier, all on this machine (no downloads)");
+    Path config = prepare(dir);
+    out.println("wrote " + dir.resolve("data") + " (generated reviews), " + dir.resolve("tokenizer") + ", " + dir.resolve("untrained-bert") + " and the config " + config);
     out.println();
-    out.println("report written to " + dir.resolve("report.md"));
+    ExperimentResult r = Experiment.load(config, List.of(), new ExperimentOptions(null, false, true, out, false)).run();
+    if (r.stopped()) throw new IllegalStateException("the demo was stopped before it finished");
+    double acc = r.metricRatio("accuracy");
+    Outcome o = new Outcome(r, acc, r.parameterRatio(), r.speedRatio());
+    out.println();
+    out.printf(Locale.ROOT, "teacher: accuracy %.4f, %,d parameters, %,.0f tokens/s%n", r.teacher().metrics().get("accuracy"), r.teacher().parameters(), r.teacher().speed().tokensPerSecond());
+    out.printf(Locale.ROOT, "student: accuracy %.4f, %,d parameters, %,.0f tokens/s, agrees with the teacher on %.1f%% of the held-out reviews%n",
+        r.student().metrics().get("accuracy"), r.student().parameters(), r.student().speed().tokensPerSecond(), 100 * r.student().metrics().getOrDefault("agreement", Double.NaN));
+    out.printf(Locale.ROOT, "  accuracy kept:   %6.1f%% of the teacher's (needs >= %.0f%%)   %s%n", 100 * acc, 100 * MIN_ACCURACY_RATIO, mark(o.accuracyHolds()));
+    out.printf(Locale.ROOT, "  parameters:      %6.1f%% of the teacher's (needs <= %.0f%%)   %s%n", 100 * o.parameterRatio(), 100 * MAX_PARAMETER_RATIO, mark(o.parametersHold()));
+    out.printf(Locale.ROOT, "  speed:           %6.2fx the teacher's    (needs >= %.1fx)   %s%n", o.speedRatio(), MIN_SPEED_RATIO, mark(o.speedHolds()));
+    out.println("report: " + r.report());
+    return o;
+  }
+
+  private static String mark(boolean ok) {
+    return ok ? "PASS" : "FAIL";
+  }
+
+  /** The demo's inputs in {@code dir}; returns the config file. */
+  Path prepare(Path dir) throws IOException {
+    Path data = dir.resolve("data");
+    Files.createDirectories(data);
+    writeJsonl(data.resolve("train.jsonl"), SentimentGrammar.reviews(s.seed(), s.trainExamples()));
+    writeJsonl(data.resolve("eval.jsonl"), SentimentGrammar.reviews(s.seed() + 1_000_003, s.evalExamples()));
+    List<String> corpus = SentimentGrammar.tokenizerCorpus(s.seed() + 2_000_003, s.tokenizerSentences());
+    Files.write(data.resolve("tokenizer-corpus.txt"), corpus, StandardCharsets.UTF_8);
+
+    Tokenizer tokenizer = new WordPieceTrainer(s.vocabSize(), 2, WordPieceTrainer.BERT_SPECIAL_TOKENS, true, 1000).train(data.resolve("tokenizer-corpus.txt"));
+    Path tokDir = dir.resolve("tokenizer");
+    Files.createDirectories(tokDir);
+    tokenizer.save(tokDir.resolve("tokenizer.json"));
+
+    int[] t = s.teacher();
+    TransformerConfig c = new TransformerConfig(tokenizer.vocabSize(), 64, 2, t[1], t[0], t[2], 4 * t[1], 1e-12, Activation.GELU_ERF, 0.0, 0.0);
+    HfCheckpoint.save(new Bert(c, true, new Rng(s.seed())), dir.resolve("untrained-bert"));
+
+    Path config = dir.resolve("demo.yaml");
+    Files.writeString(config, config(), StandardCharsets.UTF_8);
+    return config;
+  }
+
+  /** The demo's experiment, as a user would write it. */
+  String config() {
+    int[] st = s.student();
+    return String.format(Locale.ROOT, """
+        # jdistill demo: written by 'jdistill demo'; run it again with
+        #   jdistill distill --config %s --overwrite
+        # The teacher is an untrained BERT fine-tuned on the task first (task_teacher);
+        # the student is a fresh, smaller BERT distilled from it with soft targets plus hard labels.
+        teacher:
+          task_teacher: {base: untrained-bert, epochs: %d, lr: %s}
+        student:
+          fresh: {layers: %d, hidden: %d, heads: %d}
+        task: {type: sequence_classification}
+        data:
+          train: data/train.jsonl
+          eval: data/eval.jsonl
+          tokenizer: tokenizer/tokenizer.json
+          columns: {text: text, label: label}
+          max_length: 48
+          batch_size: %d
+          bucketing: true
+        methods:
+          - {name: kd, weight: 1.0, options: {temperature: 2.0, alpha: 1.0}}
+          - {name: hard, weight: 0.5}
+        optimizer: {lr: %s, warmup_ratio: 0.06, schedule: linear}
+        training: {epochs: %d, seed: %d, log_every: 50, output: .}
+        evaluation: {metrics: [accuracy, macro_f1, agreement]}
+        """, "demo.yaml", s.teacherEpochs(), s.teacherLr(), st[0], st[1], st[2], s.batchSize(), s.studentLr(), s.studentEpochs(), s.seed());
+  }
+
+  private static void writeJsonl(Path file, List<SentimentGrammar.Review> reviews) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (SentimentGrammar.Review r : reviews) sb.append("{\"text\": \"").append(r.text()).append("\", \"label\": \"").append(r.label()).append("\"}\n");
+    Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
   }
 }

@@ -7,27 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
 import jdistill.distill.config.ConfigException;
 import jdistill.distill.config.ExperimentConfig;
-import jdistill.distill.config.MethodUse;
 import jdistill.distill.config.ResolvedStage;
 import jdistill.distill.config.Stage;
 import jdistill.distill.config.StudentConfig;
 import jdistill.distill.config.TaskConfig;
-import jdistill.distill.config.TeacherConfig;
 import jdistill.distill.config.TrainingConfig;
-import jdistill.distill.core.Batch;
 import jdistill.distill.core.DistillModel;
 import jdistill.distill.data.LabelVocabulary;
-import jdistill.distill.data.TextEncoder;
-import jdistill.distill.data.TokenizerTextEncoder;
-import jdistill.distill.report.RunReport;
-import jdistill.distill.report.SpeedProbe;
 import jdistill.distill.train.Evaluator;
 import jdistill.distill.train.TrainConfig;
 import jdistill.distill.train.TrainResult;
@@ -37,10 +28,7 @@ import jdistill.distill.train.WeightedMethod;
 import jdistill.engine.CounterRng;
 import jdistill.engine.Device;
 import jdistill.engine.Rng;
-import jdistill.engine.Scope;
-import jdistill.engine.autograd.GradMode;
 import jdistill.engine.nn.Module;
-import jdistill.models.tokenizer.Tokenizer;
 import jdistill.models.transformer.TransformerConfig;
 
 /**
@@ -114,9 +102,10 @@ public final class Experiment {
     if (effectiveYaml != null) Files.writeString(layout.effectiveConfig(), effectiveYaml, StandardCharsets.UTF_8);
     say("run folder: " + layout.output());
 
-    List<StagePlan> plans = plan(stages, layout);
+    StagePlanner planner = new StagePlanner(config, source, console);
+    List<StagePlan> plans = planner.plan(stages, layout);
     LabelVocabulary labels = plans.get(0).data().labels;
-    int numLabels = numLabels(plans, labels);
+    int numLabels = planner.numLabels(plans, labels);
     Device device = device();
     for (StagePlan p : plans) {
       if (p.teacher().module == null) {
@@ -171,12 +160,17 @@ public final class Experiment {
       Trainer trainer = new Trainer(new TrainSetup(sm, p.teacher().model, methods, p.data().trainSource(st.training().seed()), evaluator, rng, tc, console));
       Path resumedFrom = null;
       if (options.resume() && hasCheckpoint) {
-        trainer.resumeFrom(dir);
         resumedFrom = jdistill.distill.train.CheckpointStore.resolve(dir);
+        try {
+          trainer.resumeFrom(dir);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+          throw new ConfigException(source, p.at() + "training", "cannot resume stage " + p.name() + " from " + resumedFrom + ": " + e.getMessage()
+              + "; resume with the settings of the interrupted run, or start afresh with --overwrite");
+        }
       } else if (options.resume()) {
         say("stage " + p.name() + ": no checkpoint in " + checkpoints + "; starting the stage from its beginning");
       }
-      say(String.format(Locale.ROOT, "stage %s: %s; %d steps (%d per epoch), lr %.2g, batch %d", p.name(), describe(p.resolved().methods()), total, perEpoch, st.optimizer().lr(),
+      say(String.format(Locale.ROOT, "stage %s: %s; %d steps (%d per epoch), lr %.2g, batch %d", p.name(), RunReporting.describe(p.resolved().methods()), total, perEpoch, st.optimizer().lr(),
           st.data().batchSize()));
       if (console != null) trainer.addStepListener(ProgressLines.steps(console, p.name(), tc.logEvery(), total));
       trainer.installShutdownHook(Duration.ofMinutes(2));
@@ -190,8 +184,8 @@ public final class Experiment {
       last = r;
       current = m;
     }
-    if (plans.size() > 1) joinMetrics(layout, outcomes);
-    return report(layout, plans, outcomes, current, last, labels);
+    if (plans.size() > 1) RunReporting.joinMetrics(layout, outcomes);
+    return new RunReporting(config, source, console).report(layout, plans, outcomes, current, last, labels);
   }
 
   // ---- checks before anything is loaded ------------------------------------------------------------
@@ -216,7 +210,7 @@ public final class Experiment {
     }
   }
 
-  private static String prefix(int stages, int i) {
+  static String prefix(int stages, int i) {
     return stages == 1 ? "" : "recipe." + i + ".";
   }
 
@@ -239,91 +233,6 @@ public final class Experiment {
     say("--overwrite: removed the checkpoints of the earlier run in " + layout.output());
   }
 
-  // ---- teachers, tokenizers, data -----------------------------------------------------------------
-
-  private List<StagePlan> plan(List<ResolvedStage> stages, RunLayout layout) {
-    Map<TeacherConfig, TeacherSlot> teachers = new LinkedHashMap<>();
-    List<StagePlan> plans = new ArrayList<>();
-    LabelVocabulary labels = null;
-    for (int i = 0; i < stages.size(); i++) {
-      ResolvedStage rs = stages.get(i);
-      Stage st = rs.stage();
-      String at = prefix(stages.size(), i);
-      TaskConfig task = st.task();
-      TeacherSlot slot = teachers.get(st.teacher());
-      if (slot == null) {
-        slot = TeacherSlot.prepare(st.teacher(), task.type(), layout, config.training().seed(), source, at + "teacher");
-        teachers.put(st.teacher(), slot);
-      }
-      String tokField = st.data().tokenizer() != null ? at + "data.tokenizer" : at + "teacher";
-      Path tokPath = st.data().tokenizer() != null ? layout.resolve(st.data().tokenizer()) : slot.sourceFolder;
-      Tokenizer tokenizer;
-      try {
-        tokenizer = Tokenizer.load(tokPath);
-      } catch (IOException | RuntimeException e) {
-        throw new ConfigException(source, tokField, "cannot load a tokenizer from " + tokPath + ": " + e.getMessage()
-            + (st.data().tokenizer() == null ? " (set data.tokenizer to the tokenizer's file or folder)" : ""));
-      }
-      TextEncoder encoder = new TokenizerTextEncoder(tokenizer);
-      TransformerConfig tc = slot.spec.config();
-      if (encoder.vocabSize() != tc.vocabSize()) {
-        throw new ConfigException(source, tokField, "the tokenizer " + tokPath + " has " + encoder.vocabSize() + " tokens, but the teacher's vocab_size is " + tc.vocabSize()
-            + "; use the tokenizer the teacher was trained with");
-      }
-      if (st.data().maxLength() > tc.maxPositions()) {
-        throw new ConfigException(source, at + "data.max_length", st.data().maxLength() + " tokens exceed the teacher's " + tc.maxPositions() + " positions");
-      }
-      StageData data = StageData.load(task, st.data(), layout, encoder, tc.typeVocabSize() > 0, labels, source, at);
-      if (labels == null) labels = data.labels;
-      List<String> metrics = st.evaluation().metrics().isEmpty() ? TaskEvaluator.defaults(task.type(), st.evaluation().teacher(), data.evalPairs != null) : st.evaluation().metrics();
-      if (!data.hasEval() && !st.evaluation().metrics().isEmpty()) {
-        throw new ConfigException(source, at + "evaluation.metrics", "metrics need evaluation data; set data.eval");
-      }
-      plans.add(new StagePlan(i, rs, at, slot, tokPath, encoder, data, metrics));
-      say(String.format(Locale.ROOT, "stage %s data: %d training and %d evaluation examples from %s%s", rs.name(), data.train.size(), data.hasEval() ? data.eval.size() : 0,
-          layout.resolve(st.data().train()), labels != null ? ", labels " + labels.names() : ""));
-    }
-    return plans;
-  }
-
-  /** The classes of the task's head, checked against the teachers and the training labels. */
-  private int numLabels(List<StagePlan> plans, LabelVocabulary labels) {
-    TaskConfig task = plans.get(0).stage().task();
-    int wanted = switch (task.type()) {
-      case SEQUENCE_CLASSIFICATION -> task.numLabels() != null ? task.numLabels() : -1;
-      case REGRESSION -> 1;
-      default -> 0;
-    };
-    if (task.type() == TaskConfig.Type.SEQUENCE_CLASSIFICATION && wanted > 0 && wanted < labels.size()) {
-      throw new ConfigException(source, "task.num_labels", wanted + " classes, but the training data has labels " + labels.names());
-    }
-    for (StagePlan p : plans) {
-      TeacherSlot t = p.teacher();
-      if (t.needsTraining || wanted == 0) continue;
-      int have = t.readyLabels();
-      String field = p.at() + "teacher";
-      if (task.type() == TaskConfig.Type.REGRESSION && have != 1) {
-        throw new ConfigException(source, field, "regression needs a teacher with one output, but " + t.folder + " has " + have);
-      }
-      if (task.type() == TaskConfig.Type.SEQUENCE_CLASSIFICATION) {
-        if (wanted > 0 && have != wanted) throw new ConfigException(source, "task.num_labels", wanted + " classes, but the teacher " + t.folder + " has " + have);
-        boolean fits = integerLabels(labels) ? labels.size() <= have : labels.size() == have;
-        if (!fits) {
-          throw new ConfigException(source, p.at() + "data.train", "the training labels " + labels.names() + " do not fit the teacher's " + have + " classes (" + t.folder + ")");
-        }
-        wanted = have;
-      }
-    }
-    if (wanted < 0) wanted = labels.size();
-    return wanted;
-  }
-
-  /** True when the labels are the integers 0..n-1 (ids as written), not names. */
-  static boolean integerLabels(LabelVocabulary labels) {
-    for (int i = 0; i < labels.size(); i++) if (!labels.name(i).equals(Integer.toString(i))) return false;
-    return true;
-  }
-
   private Device device() {
     return config.training().device() == TrainingConfig.Device.CUDA ? Device.cuda(0) : Device.CPU;
   }
@@ -339,114 +248,6 @@ public final class Experiment {
     boolean needsTeacher = TaskEvaluator.needsTeacher(p.metrics());
     Evaluator e = new TaskEvaluator(p.stage().task(), p.metrics(), p.data(), needsTeacher ? p.teacher().model : null);
     return console == null ? e : ProgressLines.printing(e, console, p.name());
-  }
-
-  // ---- the end: metrics, report, export -----------------------------------------------------------
-
-  private ExperimentResult report(RunLayout layout, List<StagePlan> plans, List<ExperimentResult.StageOutcome> outcomes, Module student, TrainResult last, LabelVocabulary labels)
-      throws IOException {
-    StagePlan p = plans.get(plans.size() - 1);
-    TaskConfig task = p.stage().task();
-    DistillModel studentModel = TaskModels.adapt(student, task);
-    DistillModel teacherModel = p.teacher().model;
-    Map<String, Double> studentMetrics = Map.of();
-    Map<String, Double> teacherMetrics = Map.of();
-    if (p.data().hasEval() && !p.metrics().isEmpty()) {
-      boolean needsTeacher = TaskEvaluator.needsTeacher(p.metrics());
-      TaskEvaluator evaluator = new TaskEvaluator(task, p.metrics(), p.data(), needsTeacher ? teacherModel : null);
-      long steps = outcomes.isEmpty() ? 0 : outcomes.get(outcomes.size() - 1).steps();
-      studentMetrics = evaluateOnce(evaluator, studentModel, steps);
-      if (p.stage().evaluation().teacher()) teacherMetrics = evaluateOnce(evaluator, teacherModel, 0);
-    } else {
-      say("no evaluation data (data.eval): the report has no metrics");
-    }
-    Batch speedBatch = TaskEvaluator.onDevice(p.data().sampleBatch(), TaskEvaluator.deviceOf(studentModel));
-    say("measuring inference speed of teacher and student on a " + speedBatch.size() + " x " + speedBatch.length() + " batch");
-    Path teacherFolder = task.type() == TaskConfig.Type.SENTENCE_EMBEDDING ? null : p.teacher().folder;
-    String title = "Distillation report: " + Path.of(source).getFileName();
-    RunReport.Outcome outcome = RunReport.write(layout.output(), new RunReport.Inputs(title, teacherModel, studentModel, teacherFolder, p.tokenizer(), speedBatch, SpeedProbe.defaults(),
-        teacherMetrics, studentMetrics, settings(layout, plans), last));
-    if (labels != null && !integerLabels(labels)) LabelNames.write(outcome.student().dir(), labels.names());
-    ExperimentResult result = new ExperimentResult(layout.output(), outcomes, false, outcome.report().teacher(), outcome.report().student(), outcome.files().markdown(),
-        outcome.files().html(), outcome.student().dir());
-    if (console != null) {
-      console.println();
-      console.print(ComparisonTable.format(result.teacher(), result.student()));
-      console.println();
-      console.println("report:  " + result.report());
-      console.println("student: " + result.studentDir());
-    }
-    return result;
-  }
-
-  private static Map<String, Double> evaluateOnce(Evaluator evaluator, DistillModel model, long step) {
-    boolean training = model.module().isTraining();
-    model.module().eval();
-    try (var g = GradMode.noGrad(); Scope s = Scope.open()) {
-      return new LinkedHashMap<>(evaluator.evaluate(model, step));
-    } finally {
-      model.module().train(training);
-    }
-  }
-
-  private Map<String, String> settings(RunLayout layout, List<StagePlan> plans) {
-    Map<String, String> s = new LinkedHashMap<>();
-    StagePlan first = plans.get(0);
-    TaskConfig task = first.stage().task();
-    s.put("config", source);
-    s.put("task", TaskModels.taskName(task.type()) + (task.pooling() != null ? " (pooling " + task.pooling().name().toLowerCase(Locale.ROOT) + ")" : ""));
-    TeacherSlot t = first.teacher();
-    s.put("teacher", t.config.path() != null ? t.folder.toString() : "fine-tuned from " + t.sourceFolder + " into " + t.folder);
-    StudentConfig sc = config.student();
-    s.put("student", sc.fromTeacher() != null ? "teacher layers " + sc.fromTeacher().teacherLayers(TaskModels.configOf(t.module).layers())
-        : sc.fresh() != null ? String.format(Locale.ROOT, "fresh: %d layers, hidden %d, %d heads, FFN %d", sc.fresh().layers(), sc.fresh().hidden(), sc.fresh().heads(), sc.fresh().intermediate())
-        : "from " + sc.path());
-    s.put("tokenizer", first.tokenizer().toString());
-    for (StagePlan p : plans) {
-      Stage st = p.stage();
-      String k = plans.size() == 1 ? "" : "stage " + p.name() + ": ";
-      s.put(k + "methods", describe(p.resolved().methods()));
-      s.put(k + "data", String.format(Locale.ROOT, "%s (%d examples), eval %s (%d)", layout.resolve(st.data().train()), p.data().train.size(),
-          st.data().eval() == null ? "none" : layout.resolve(st.data().eval()).toString(), p.data().hasEval() ? p.data().eval.size() : 0));
-      s.put(k + "training", (st.training().steps() != null ? st.training().steps() + " steps" : st.training().epochs() + " epochs") + ", batch " + st.data().batchSize() + ", max length "
-          + st.data().maxLength() + ", seed " + st.training().seed());
-      s.put(k + "optimizer", String.format(Locale.ROOT, "adamw lr %.3g, weight decay %.3g, %s schedule, warm-up %s, clip %.3g", st.optimizer().lr(), st.optimizer().weightDecay(),
-          st.optimizer().schedule().name().toLowerCase(Locale.ROOT), st.optimizer().warmupSteps() != null ? st.optimizer().warmupSteps() + " steps" : st.optimizer().warmupRatio() + " of the steps",
-          st.optimizer().maxGradNorm()));
-    }
-    return s;
-  }
-
-  /** "kd (weight 1, temperature=4.0, alpha=0.5) + hard (weight 0.5)". */
-  static String describe(List<MethodUse> methods) {
-    List<String> parts = new ArrayList<>();
-    for (MethodUse m : methods) {
-      StringBuilder sb = new StringBuilder(m.name()).append(" (weight ").append(m.weight().describe());
-      for (var e : m.options().asMap().entrySet()) if (e.getValue() != null) sb.append(", ").append(e.getKey()).append('=').append(e.getValue());
-      parts.add(sb.append(')').toString());
-    }
-    return String.join(" + ", parts);
-  }
-
-  /** Joins the stages' metrics into the run's metrics.jsonl, steps counted across stages, each line naming its stage. */
-  private static void joinMetrics(RunLayout layout, List<ExperimentResult.StageOutcome> outcomes) throws IOException {
-    var json = new com.fasterxml.jackson.databind.ObjectMapper();
-    List<String> lines = new ArrayList<>();
-    long offset = 0;
-    for (ExperimentResult.StageOutcome o : outcomes) {
-      Path f = o.dir().resolve("metrics.jsonl");
-      if (Files.isRegularFile(f)) {
-        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-          if (line.isBlank()) continue;
-          var n = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(line);
-          n.put("step", n.path("step").asLong() + offset);
-          n.put("stage", o.name());
-          lines.add(json.writeValueAsString(n));
-        }
-      }
-      offset += o.steps();
-    }
-    Files.write(layout.metrics(), lines, StandardCharsets.UTF_8);
   }
 
   private ExperimentResult stoppedResult(RunLayout layout, List<ExperimentResult.StageOutcome> outcomes) {

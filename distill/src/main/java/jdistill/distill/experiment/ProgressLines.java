@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import jdistill.distill.core.DistillModel;
 import jdistill.distill.train.Evaluator;
 import jdistill.distill.train.StepStats;
 

@@ -66,7 +66,7 @@ final class TaskTeacherTraining {
     slot.module.eval();
     Path tokenizer = plan.tokenizer();
     StudentExport.export(slot.module, slot.folder, tokenizer);
-    if (labels != null && !Experiment.integerLabels(labels)) LabelNames.write(slot.folder, labels.names());
+    if (labels != null && !StagePlanner.integerLabels(labels)) LabelNames.write(slot.folder, labels.names());
     slot.needsTraining = false;
     if (console != null) console.println("fine-tuned teacher written to " + slot.folder);
     return true;

@@ -1,5 +1,6 @@
 package jdistill.distill.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -92,15 +93,28 @@ class DistillCommandTest {
   }
 
   @Test
-  void resumeContinuesWithMoreSteps(@TempDir Path dir) throws Exception {
+  void aResumedRunEndsWhereAnUninterruptedOneDoes(@TempDir Path dir) throws Exception {
     Path cfg = setUp(dir, KD_HARD);
-    assertEquals(0, run("distill", "--config", cfg.toString())[0]);
+    Path whole = dir.resolve("whole");
+    assertEquals(0, run("distill", "--config", cfg.toString(), "--set", "training.steps=24", "--output", whole.toString())[0]);
+    // interrupted after 9 of the 24 steps, then resumed with the full count
+    assertEquals(0, run("distill", "--config", cfg.toString(), "--set", "training.steps=9")[0]);
     Object[] again = run("distill", "--config", cfg.toString());
     assertEquals(2, again[0]);
     assertTrue(again[2].toString().contains("--resume"), again[2].toString());
-    Object[] r = run("distill", "--config", cfg.toString(), "--resume", "--set", "training.steps=10");
+    Object[] r = run("distill", "--config", cfg.toString(), "--resume", "--set", "training.steps=24");
     assertEquals(0, r[0], r[2].toString());
-    assertTrue(r[1].toString().contains("resumed from") && r[1].toString().contains("main step 10/10"), r[1].toString());
+    assertTrue(r[1].toString().contains("resumed from") && r[1].toString().contains("main step 24/24"), r[1].toString());
+    assertArrayEquals(Files.readAllBytes(whole.resolve("student/model.safetensors")), Files.readAllBytes(dir.resolve("out/student/model.safetensors")));
+  }
+
+  @Test
+  void resumingWithOtherMethodsIsAnError(@TempDir Path dir) throws Exception {
+    Path cfg = setUp(dir, KD_HARD);
+    assertEquals(0, run("distill", "--config", cfg.toString())[0]);
+    Object[] r = run("distill", "--config", cfg.toString(), "--resume", "--set", "methods.1.name=pkd");
+    assertEquals(2, r[0]);
+    assertTrue(r[2].toString().contains("cannot resume stage main") && r[2].toString().contains("[kd, hard]"), r[2].toString());
   }
 
   @Test
