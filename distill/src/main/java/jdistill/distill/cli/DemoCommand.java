@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
  * parameters at twice its speed, 1 when one of these does not hold.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Generate a sentiment task that needs more than bag-of-words, fine-tune a small BERT teacher on it, distil a student with a",
-        "sixth of its parameters, and compare them (CPU, no downloads, a few minutes). The data, tokenizer and config are written to",
-        "the output folder, so the run can be repeated with 'jdistill distill --config <output>/demo.yaml --overwrite'."})
+    description = {"Generate a sentiment task that needs more than a bag of words, fine-tune a small BERT teacher on it, distil a student with a sixth of "
+        + "its parameters, and compare them (CPU, no downloads, a few minutes).",
+        "The data, tokenizer and config are written to the output folder first; 'jdistill distill --config <output>/demo.yaml --overwrite' repeats the run."})
 public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--output", defaultValue = "runs/demo", description = "Folder for the data, the config, the report and the student (default: ${DEFAULT-VALUE}).")
@@ -29,10 +29,10 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Random seed of the data, models and training (default: 7).")
   Long seed;
 
-  @Option(names = "--teacher-epochs", description = "Epochs of fine-tuning the teacher (default: 3).")
+  @Option(names = "--teacher-epochs", description = "Epochs of fine-tuning the teacher (default: 2).")
   Integer teacherEpochs;
 
-  @Option(names = "--student-epochs", description = "Epochs of distillation (default: 4).")
+  @Option(names = "--student-epochs", description = "Epochs of distillation (default: 2).")
   Integer studentEpochs;
 
   @Spec CommandSpec spec;

@@ -37,6 +37,9 @@ public final class Demo {
   /** Least speed-up of the student over the teacher. */
   public static final double MIN_SPEED_RATIO = 2.0;
 
+  /** A BERT's depth, width (the feed-forward layer is 4 times wider) and attention heads. */
+  public record Shape(int layers, int hidden, int heads) {}
+
   /**
    * Sizes and schedule of a demo run.
    *
@@ -45,20 +48,20 @@ public final class Demo {
    * @param evalExamples held-out reviews the figures are measured on
    * @param tokenizerSentences unlabelled reviews the tokenizer is trained on
    * @param vocabSize the tokenizer's vocabulary
-   * @param teacher teacher layers, hidden width, heads
-   * @param student student layers, hidden width, heads
+   * @param teacher the teacher's shape
+   * @param student the student's shape
    * @param teacherEpochs epochs of fine-tuning the teacher
    * @param studentEpochs epochs of distillation
    * @param teacherLr the teacher's learning rate
    * @param studentLr the student's learning rate
    * @param batchSize examples per batch
    */
-  public record Settings(long seed, int trainExamples, int evalExamples, int tokenizerSentences, int vocabSize, int[] teacher, int[] student, int teacherEpochs,
+  public record Settings(long seed, int trainExamples, int evalExamples, int tokenizerSentences, int vocabSize, Shape teacher, Shape student, int teacherEpochs,
       int studentEpochs, double teacherLr, double studentLr, int batchSize) {
 
     /** The full demo: a 4 x 128 BERT teacher and a fresh 2 x 64 student (about a sixth of its parameters). */
     public static Settings defaults() {
-      return new Settings(7, 16000, 1000, 4000, 800, new int[] {4, 128, 4}, new int[] {2, 64, 2}, 2, 2, 3e-4, 1e-3, 32);
+      return new Settings(7, 16000, 1000, 4000, 800, new Shape(4, 128, 4), new Shape(2, 64, 2), 2, 2, 3e-4, 1e-3, 32);
     }
 
     /** The same with another seed. */
@@ -148,8 +151,8 @@ public final class Demo {
     Files.createDirectories(tokDir);
     tokenizer.save(tokDir.resolve("tokenizer.json"));
 
-    int[] t = s.teacher();
-    TransformerConfig c = new TransformerConfig(tokenizer.vocabSize(), 64, 2, t[1], t[0], t[2], 4 * t[1], 1e-12, Activation.GELU_ERF, 0.0, 0.0);
+    Shape t = s.teacher();
+    TransformerConfig c = new TransformerConfig(tokenizer.vocabSize(), 64, 2, t.hidden(), t.layers(), t.heads(), 4 * t.hidden(), 1e-12, Activation.GELU_ERF, 0.0, 0.0);
     HfCheckpoint.save(new Bert(c, true, new Rng(s.seed())), dir.resolve("untrained-bert"));
 
     Path config = dir.resolve("demo.yaml");
@@ -159,7 +162,7 @@ public final class Demo {
 
   /** The demo's experiment, as a user would write it. */
   String config() {
-    int[] st = s.student();
+    Shape st = s.student();
     return String.format(Locale.ROOT, """
         # jdistill demo: written by 'jdistill demo'; run it again with
         #   jdistill distill --config %s --overwrite
@@ -184,7 +187,7 @@ public final class Demo {
         optimizer: {lr: %s, warmup_ratio: 0.06, schedule: linear}
         training: {epochs: %d, seed: %d, log_every: 50, output: .}
         evaluation: {metrics: [accuracy, macro_f1, agreement]}
-        """, "demo.yaml", s.teacherEpochs(), s.teacherLr(), st[0], st[1], st[2], s.batchSize(), s.studentLr(), s.studentEpochs(), s.seed());
+        """, "demo.yaml", s.teacherEpochs(), s.teacherLr(), st.layers(), st.hidden(), st.heads(), s.batchSize(), s.studentLr(), s.studentEpochs(), s.seed());
   }
 
   private static void writeJsonl(Path file, List<SentimentGrammar.Review> reviews) throws IOException {

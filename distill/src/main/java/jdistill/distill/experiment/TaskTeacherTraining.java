@@ -44,7 +44,6 @@ final class TaskTeacherTraining {
     Path dir = layout.teacherTrainingDir();
     Files.createDirectories(dir);
     TrainConfig tc = StageTraining.trainConfig(stage, tt.lr(), total, perEpoch, data.hasEval(), dir, options.progressBar());
-    if (stage.training().evalEvery() == 0 && data.hasEval()) tc = tc.withEval((int) Math.min(perEpoch, total), null);
     Evaluator evaluator = null;
     if (data.hasEval()) {
       List<String> metrics = new ArrayList<>(plan.metrics());

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoTest {
 
   static Demo.Settings shrunken() {
-    return new Demo.Settings(3, 16000, 300, 1000, 400, new int[] {2, 64, 4}, new int[] {2, 32, 2}, 1, 1, 1e-3, 2e-3, 32);
+    return new Demo.Settings(3, 16000, 300, 1000, 400, new Demo.Shape(2, 64, 4), new Demo.Shape(2, 32, 2), 1, 1, 1e-3, 2e-3, 32);
   }
 
   @Test

@@ -38,6 +38,42 @@ class TaskRunsTest {
   }
 
   @Test
+  void regressionOnScores(@TempDir Path dir) throws Exception {
+    Tokenizer tok = Fixtures.wordPiece();
+    Fixtures.saveModel(new jdistill.models.bert.BertForSequenceClassification(Fixtures.bertConfig(tok.vocabSize(), 2, 32, 2), 1, new Rng(4)), tok, dir.resolve("regressor"));
+    Fixtures.writeJsonl(dir.resolve("train.jsonl"), Fixtures.rows(1, 64));
+    Fixtures.writeJsonl(dir.resolve("eval.jsonl"), Fixtures.rows(2, 32));
+    Path cfg = Fixtures.writeConfig(dir.resolve("reg.yaml"), """
+        teacher: {path: regressor}
+        student: {from_teacher: {layers: [0]}}
+        task: {type: regression}
+        data: {train: train.jsonl, eval: eval.jsonl, max_length: 16, batch_size: 16}
+        methods: [{name: kd}]
+        training: {steps: 4, output: run}
+        evaluation: {metrics: [pearson, spearman, loss]}
+        """);
+    ExperimentResult r = Experiment.load(cfg, List.of(), quiet()).run();
+    // the student's MSE, recomputed from its exported weights
+    var loaded = (jdistill.models.bert.BertForSequenceClassification) HfCheckpoint.load(r.studentDir()).model();
+    loaded.eval();
+    double sq = 0;
+    List<Fixtures.Row> rows = Fixtures.rows(2, 32);
+    try (var g = jdistill.engine.autograd.GradMode.noGrad(); var s = jdistill.engine.Scope.open()) {
+      for (Fixtures.Row row : rows) {
+        int[] ids = tok.encode(row.text()).ids();
+        long[] l = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) l[i] = ids[i];
+        double y = loaded.forward(Tensor.ofLongs(l, 1, l.length), null, null, new jdistill.models.transformer.TapRecorder()).logits().item();
+        double target = (float) Math.round(row.score() * 1e4) / 1e4;
+        sq += (y - target) * (y - target);
+      }
+    }
+    assertEquals(sq / rows.size(), r.student().metrics().get("loss"), 1e-4 * (1 + sq / rows.size()));
+    double p = r.student().metrics().get("pearson");
+    assertTrue(p >= -1 && p <= 1);
+  }
+
+  @Test
   void causalLmOnAGpt2Teacher(@TempDir Path dir) throws Exception {
     Tokenizer tok = Fixtures.byteLevel();
     Path teacher = Fixtures.saveModel(new Gpt2(Fixtures.gpt2Config(tok.vocabSize(), 2, 32, 2), new Rng(4)), tok, dir.resolve("gpt2"));
