@@ -5,9 +5,7 @@ import java.util.List;
 import jdistill.engine.Tensor;
 import jdistill.engine.nn.Module;
 import jdistill.models.bert.Bert;
-import jdistill.models.bert.BertForMaskedLm;
-import jdistill.models.bert.BertForSequenceClassification;
-import jdistill.models.bert.BertForTokenClassification;
+import jdistill.models.bert.BertHeadModel;
 import jdistill.models.bert.BertLayer;
 import jdistill.models.gpt2.Gpt2;
 import jdistill.models.gpt2.Gpt2Block;
@@ -71,48 +69,11 @@ public final class DistillModels {
     if (!taps.wants(Tap.FINAL_HIDDEN, 0)) taps.request(Tap.FINAL_HIDDEN);
   }
 
-  /** BERT with a sequence classification (or regression) head: logits [B, labels]. */
-  public static DistillModel of(BertForSequenceClassification model) {
-    return bert(model, model.bert(), new BertHead() {
-      @Override
-      public ModelOutput forward(Batch b, TapRecorder t) {
-        return model.forward(b.inputIds(), b.attentionMask(), b.tokenTypeIds(), t);
-      }
-
-      @Override
-      public ModelOutput forwardEmbeds(Batch b, Tensor e, TapRecorder t) {
-        return model.forwardEmbeds(e, b.attentionMask(), b.tokenTypeIds(), t);
-      }
-
-      @Override
-      public ModelOutput forwardWithLayers(Batch b, List<BertLayer> layers, TapRecorder t) {
-        return model.forwardWithLayers(b.inputIds(), b.attentionMask(), b.tokenTypeIds(), layers, t);
-      }
-    });
-  }
-
-  /** BERT with the masked-LM head: logits [B, S, V]. */
-  public static DistillModel of(BertForMaskedLm model) {
-    return bert(model, model.bert(), new BertHead() {
-      @Override
-      public ModelOutput forward(Batch b, TapRecorder t) {
-        return model.forward(b.inputIds(), b.attentionMask(), b.tokenTypeIds(), t);
-      }
-
-      @Override
-      public ModelOutput forwardEmbeds(Batch b, Tensor e, TapRecorder t) {
-        return model.forwardEmbeds(e, b.attentionMask(), b.tokenTypeIds(), t);
-      }
-
-      @Override
-      public ModelOutput forwardWithLayers(Batch b, List<BertLayer> layers, TapRecorder t) {
-        return model.forwardWithLayers(b.inputIds(), b.attentionMask(), b.tokenTypeIds(), layers, t);
-      }
-    });
-  }
-
-  /** BERT with a token classification head: logits [B, S, labels]. */
-  public static DistillModel of(BertForTokenClassification model) {
+  /**
+   * BERT with a task head: sequence classification or regression (logits [B, labels]), masked LM
+   * (logits [B, S, V]) or token classification (logits [B, S, labels]).
+   */
+  public static DistillModel of(BertHeadModel model) {
     return bert(model, model.bert(), new BertHead() {
       @Override
       public ModelOutput forward(Batch b, TapRecorder t) {

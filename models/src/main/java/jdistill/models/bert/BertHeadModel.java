@@ -9,10 +9,11 @@ import jdistill.models.transformer.TapRecorder;
 import jdistill.models.transformer.TransformerConfig;
 
 /**
- * The part the BERT task models share: the encoder {@code bert} (HF parameter name) and the three
- * forward entry points, each running the encoder and then the subclass's {@link #head}.
+ * A BERT with a task head (masked LM, sequence or token classification): the encoder {@code
+ * bert} (HF parameter name) and the three forward entry points, each running the encoder and then
+ * the subclass's {@link #head} (package-private, so the subclasses here are the only ones).
  */
-abstract class BertHeadModel extends Module {
+public abstract class BertHeadModel extends Module {
 
   private final Bert bert;
 
