@@ -57,7 +57,12 @@ class KernelArgsTest {
   @Test
   void packingBuildsOnePointerPerParameterWithoutTheDriver() {
     // jcuda.Pointer is plain Java: packing works (and can be tested) without libcuda
-    assertNotNull(new KernelArgs().i32(1).i64(2).f32(3).f64(4).ptr(5).dims(new long[] {6}).pack());
+    KernelArgs args = new KernelArgs().i32(1).i64(2).f32(3).f64(4).ptr(5).dims(new long[] {6});
+    assertEquals(java.util.List.of(KernelArgs.Kind.I32, KernelArgs.Kind.I64, KernelArgs.Kind.F32, KernelArgs.Kind.F64, KernelArgs.Kind.PTR, KernelArgs.Kind.DIMS8),
+        args.kinds());
+    // C layout with natural alignment: int@0, long@8, float@16, double@24, pointer@32, long[8]@40..104
+    assertEquals(104, args.abiBytes());
+    assertNotNull(args.pack());
   }
 
   @Test
