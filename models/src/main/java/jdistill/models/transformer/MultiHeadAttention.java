@@ -1,7 +1,6 @@
 package jdistill.models.transformer;
 
 import jdistill.engine.Tensor;
-import jdistill.engine.autograd.GradMode;
 import jdistill.engine.ops.Attention;
 
 /**
@@ -63,9 +62,7 @@ public final class MultiHeadAttention {
     }
     double scale = 1.0 / Math.sqrt(qh.shape(-1));
     boolean tapped = taps.wants(Tap.ATTENTION_SCORES, layer) || taps.wants(Tap.ATTENTION_PROBS, layer);
-    // training keeps the composed path: the demo trains worse through the fused backward (93% vs 98% of the
-    // teacher's accuracy), which is not yet understood; inference takes the fused kernels
-    if (!tapped && dropout == null && !GradMode.isEnabled() && Attention.canFuse(qh, kh, vh, mask)) {
+    if (!tapped && dropout == null && Attention.canFuse(qh, kh, vh, mask)) {
       // nothing needs the [S, S_total] scores: the fused kernels never build them
       return mergeHeads(Attention.fused(qh, kh, vh, mask, causal, scale));
     }
