@@ -20,6 +20,15 @@ public final class Linalg {
     if (b.shape(-2) != k) {
       throw new IllegalArgumentException("matmul: shapes " + Arrays.toString(a.shape()) + " and " + Arrays.toString(b.shape()) + " do not chain (" + k + " vs " + b.shape(-2) + ")");
     }
+    if (a.rank() > 2 && b.rank() == 2) {
+      // [..., M, K] @ [K, N]: one [(...)*M, K] @ [K, N] product instead of one per leading index, so
+      // b is packed once and its gradient is one product over all rows, not a sum of per-batch products
+      int rows = 1;
+      for (int d = 0; d < a.rank() - 1; d++) rows *= a.shape(d);
+      int[] outShape = a.shape();
+      outShape[outShape.length - 1] = b.shape(1);
+      return matmul(a.reshape(rows, k), b).reshape(outShape);
+    }
     Tensor out = raw(a.detach(), b.detach());
     int[] as = a.shape();
     int[] bs = b.shape();
