@@ -104,10 +104,11 @@ final class CpuPointwise {
   /**
    * Ops with a Vector API form built from exactly rounded lane operations only: exp and tanh come
    * from {@link VectorMath}, never from the Vector API's own transcendental lane ops, whose bits
-   * differ between interpreted and compiled code. LOG and the erf forms run element by element.
+   * differ between interpreted and compiled code; erf is a polynomial over exp. LOG and SIGN run
+   * element by element.
    */
   private static boolean vectorizable(UnaryOp op) {
-    return op != UnaryOp.GELU_ERF && op != UnaryOp.GELU_ERF_GRAD && op != UnaryOp.SIGN && op != UnaryOp.LOG;
+    return op != UnaryOp.SIGN && op != UnaryOp.LOG;
   }
 
   private static boolean vectorizable(BinaryOp op) {
@@ -149,6 +150,11 @@ final class CpuPointwise {
         // 0.5 x (1 + tanh(u)) = x * sigmoid(2u), without the cancellation of 1 + tanh(u) for x << 0
         FloatVector u2 = v.mul(v).mul(v).mul(GELU_C).add(v).mul(2f * SQRT_2_OVER_PI);
         yield v.mul(VectorMath.sigmoid(u2));
+      }
+      case GELU_ERF -> v.mul(0.5f).mul(VectorMath.erf(v.mul((float) ScalarMath.INV_SQRT_2)).add(1f));
+      case GELU_ERF_GRAD -> {
+        FloatVector cdf = VectorMath.erf(v.mul((float) ScalarMath.INV_SQRT_2)).add(1f).mul(0.5f);
+        yield v.mul((float) ScalarMath.INV_SQRT_2PI).mul(VectorMath.exp(v.mul(v).mul(-0.5f))).add(cdf);
       }
       case ABS -> v.abs();
       case RECIPROCAL -> one().div(v);

@@ -63,6 +63,18 @@ final class VectorMath {
     return large.blend(small, ax.compare(VectorOperators.LT, 0.4f));
   }
 
+  /**
+   * erf per lane: Abramowitz-Stegun 7.1.26 (|error| &lt; 1.5e-7), the same arithmetic as the scalar
+   * {@code ScalarMath.erfFast}.
+   */
+  static FloatVector erf(FloatVector x) {
+    FloatVector ax = x.abs();
+    FloatVector t = FloatVector.broadcast(S, 1f).div(ax.mul(0.3275911f).add(1f));
+    FloatVector poly = t.mul(1.061405429f).sub(1.453152027f).mul(t).add(1.421413741f).mul(t).sub(0.284496736f).mul(t).add(0.254829592f).mul(t);
+    FloatVector y = FloatVector.broadcast(S, 1f).sub(poly.mul(exp(ax.mul(ax).neg())));
+    return y.blend(y.neg(), x.compare(VectorOperators.LT, 0f));
+  }
+
   /** 1 / (1 + e^{-x}). */
   static FloatVector sigmoid(FloatVector x) {
     return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f));
