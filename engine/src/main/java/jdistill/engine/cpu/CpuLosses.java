@@ -5,13 +5,18 @@ import jdistill.engine.backend.SoftTargetLoss;
 
 /**
  * Fused loss kernels of the CPU backend: cross-entropy and soft-target (distillation) losses per
- * row, with the logit gradient written in the same pass. Computed in double per row.
+ * row, with the logit gradient written in the same pass: contiguous F32 rows on float vectors
+ * ({@link CpuLossesF32}), everything else element by element in double.
  */
 final class CpuLosses {
 
   private CpuLosses() {}
 
   static void crossEntropy(Tensor logits, Tensor targets, long ignoreIndex, double smoothing, Tensor loss, Tensor grad) {
+    if (CpuLossesF32.serves(logits, null, grad)) {
+      CpuLossesF32.crossEntropy(logits, targets, ignoreIndex, smoothing, loss, grad);
+      return;
+    }
     int v = logits.shape(-1);
     int rows = Math.toIntExact(logits.numel() / Math.max(v, 1));
     Access.Reader rl = Access.reader(logits);
@@ -53,6 +58,10 @@ final class CpuLosses {
   }
 
   static void softTargetLoss(SoftTargetLoss kind, Tensor student, Tensor teacher, double temperature, Tensor rowMask, Tensor loss, Tensor grad) {
+    if (CpuLossesF32.serves(student, teacher, grad)) {
+      CpuLossesF32.softTargetLoss(kind, student, teacher, temperature, rowMask, loss, grad);
+      return;
+    }
     int v = student.shape(-1);
     int rows = Math.toIntExact(student.numel() / Math.max(v, 1));
     Access.Reader rs = Access.reader(student);
