@@ -10,6 +10,7 @@ import jdistill.engine.nn.Module;
 import jdistill.models.bert.Bert;
 import jdistill.models.bert.BertForMaskedLm;
 import jdistill.models.bert.BertForSequenceClassification;
+import jdistill.models.bert.BertForTokenClassification;
 import jdistill.models.checkpoint.HfCheckpoint;
 import jdistill.models.gpt2.Gpt2;
 import jdistill.models.tokenizer.ByteLevelBpeTrainer;
@@ -90,6 +91,15 @@ final class TinyFolders {
     Tokenizer tok = wordPiece();
     BertForSequenceClassification model = new BertForSequenceClassification(config(ModelFolder.idCount(tok), positions, 2, Activation.GELU_ERF), 3, new Rng(41));
     ModelGradCheck.randomize(model, new Rng(42), 0.3);
+    save(model, tok, dir);
+    return model;
+  }
+
+  /** A BERT token classifier with 4 labels and a trained WordPiece vocab.txt. */
+  static BertForTokenClassification bertTokenClassifier(Path dir, int positions) throws IOException {
+    Tokenizer tok = wordPiece();
+    BertForTokenClassification model = new BertForTokenClassification(config(ModelFolder.idCount(tok), positions, 2, Activation.GELU_ERF), 4, new Rng(51));
+    ModelGradCheck.randomize(model, new Rng(52), 0.3);
     save(model, tok, dir);
     return model;
   }
