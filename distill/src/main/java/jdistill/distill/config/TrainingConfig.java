@@ -8,7 +8,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param epochs passes over the training data (default 3 when steps is not given)
  * @param steps optimizer steps instead of epochs (not with epochs)
  * @param evalEvery evaluate every this many steps; 0 = at the end of each epoch (default 0)
- * @param logEvery log the losses every this many steps (default 50)
+ * @param logEvery log the mean losses of every this many steps (default 50)
  * @param seed seed of the run's generator: initialisation, shuffling, dropout, random layer maps (default 42)
  * @param device cpu or cuda (default cpu)
  * @param dtype f32, or bf16 for mixed precision on cuda (default f32)

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import jdistill.distill.train.Evaluator;
+import jdistill.distill.train.LossWindow;
 import jdistill.distill.train.StepStats;
 
 /**
@@ -15,17 +16,21 @@ final class ProgressLines {
 
   private ProgressLines() {}
 
-  /** A step listener printing one line every {@code every} steps and at {@code total}. */
+  /** A step listener printing one line every {@code every} steps and at {@code total}: the mean loss and terms since the previous line. */
   static Consumer<StepStats> steps(PrintStream out, String label, long every, long total) {
     long[] windowStart = {System.nanoTime()};
     long[] windowSteps = {0};
-    return s -> {
+    LossWindow window = new LossWindow();
+    return step -> {
       windowSteps[0]++;
-      if (s.step() % every != 0 && s.step() != total) return;
+      window.add(step);
+      if (step.step() % every != 0 && step.step() != total) return;
       double secs = (System.nanoTime() - windowStart[0]) / 1e9;
       double rate = secs > 0 ? windowSteps[0] / secs : 0;
       windowStart[0] = System.nanoTime();
       windowSteps[0] = 0;
+      StepStats s = window.mean(step);
+      window.clear();
       StringBuilder sb = new StringBuilder();
       sb.append(String.format(Locale.ROOT, "  %s step %d/%d  loss %.4f", label, s.step(), total, s.loss()));
       if (s.terms().size() > 1) {

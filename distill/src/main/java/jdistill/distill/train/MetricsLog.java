@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * The run's metrics as JSON lines: one {@code "type":"train"} line per logged step (step, epoch,
- * loss, each term, each method weight, lr, gradient norm, tokens/s, elapsed seconds) and one
+ * the mean loss and mean of each term over the steps since the previous line, each method weight,
+ * lr, gradient norm, tokens/s, elapsed seconds) and one
  * {@code "type":"eval"} line per evaluation (step and every metric). Each line is flushed as it is
  * written. {@link MetricsHistory} reads the file back.
  */

@@ -271,15 +271,16 @@ public final class Trainer {
     if (teacher != null) teacher.module().eval();
     long windowStart = System.nanoTime();
     long windowTokens = 0;
+    LossWindow window = new LossWindow();
     double elapsed = 0;
     try (MetricsLog log = MetricsLog.open(config.metricsFile(), resumed ? step : -1);
         ProgressDisplay progress = ProgressDisplay.open(config.progressBar(), config.steps(), step)) {
       while (step < config.steps()) {
         if (stopRequested.get()) {
           stopped = true;
-          if (last != null && last.step() % config.logEvery() != 0) {
+          if (!window.isEmpty()) {
             double secs = (System.nanoTime() - windowStart) / 1e9;
-            log.train(last, secs > 0 ? windowTokens / secs : 0, elapsed);
+            log.train(window.mean(last), secs > 0 ? windowTokens / secs : 0, elapsed);
           }
           break;
         }
@@ -288,12 +289,15 @@ public final class Trainer {
         tokensSeen += last.tokens();
         windowTokens += last.tokens();
         elapsed += last.seconds();
+        window.add(last);
         for (Consumer<StepStats> l : listeners) l.accept(last);
         if (step % config.logEvery() == 0 || step == config.steps()) {
           double secs = (System.nanoTime() - windowStart) / 1e9;
           double tps = secs > 0 ? windowTokens / secs : 0;
-          log.train(last, tps, elapsed);
-          progress.update(step, last.loss(), tps);
+          StepStats logged = window.mean(last);
+          log.train(logged, tps, elapsed);
+          progress.update(step, logged.loss(), tps);
+          window.clear();
           windowStart = System.nanoTime();
           windowTokens = 0;
         }
