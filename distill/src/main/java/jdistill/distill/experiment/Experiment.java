@@ -156,7 +156,8 @@ public final class Experiment {
       long total = StageTraining.totalSteps(st, p.data().batchesPerEpoch());
       List<WeightedMethod> methods = StageTraining.methods(p.resolved().methods(), p.teacher().model, sm, rng, total, source, p.at());
       Evaluator evaluator = evaluator(p);
-      TrainConfig tc = StageTraining.trainConfig(st, st.optimizer().lr(), total, perEpoch, evaluator != null, dir, options.progressBar());
+      TrainConfig tc = StageTraining.trainConfig(st, st.optimizer().lr(), total, perEpoch, evaluator != null, evaluator == null ? null : StageTraining.bestGoal(st, p.metrics()), dir,
+          options.progressBar());
       Trainer trainer = new Trainer(new TrainSetup(sm, p.teacher().model, methods, p.data().trainSource(st.training().seed()), evaluator, rng, tc, console));
       Path resumedFrom = null;
       if (options.resume() && hasCheckpoint) {
@@ -181,6 +182,12 @@ public final class Experiment {
         return stoppedResult(layout, outcomes);
       }
       trainedEarlier |= r.lastStep() != null;
+      if (st.evaluation().exportBest() && evaluator != null) {
+        Path bestCheckpoint = trainer.restoreBest();
+        if (bestCheckpoint != null && r.best() != null) {
+          say(String.format(Locale.ROOT, "stage %s: continuing with the best checkpoint, %s (%s %.4f at step %d)", p.name(), bestCheckpoint, r.best().metric(), r.best().value(), r.best().step()));
+        }
+      }
       last = r;
       current = m;
     }

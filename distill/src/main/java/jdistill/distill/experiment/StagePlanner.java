@@ -76,6 +76,13 @@ final class StagePlanner {
       if (!data.hasEval() && !st.evaluation().metrics().isEmpty()) {
         throw new ConfigException(source, at + "evaluation.metrics", "metrics need evaluation data; set data.eval");
       }
+      String bestBy = st.evaluation().bestBy();
+      if (bestBy != null && !metrics.contains(bestBy)) {
+        throw new ConfigException(source, at + "evaluation.best_by", "'" + bestBy + "' is not among the evaluated metrics " + metrics + "; list it under evaluation.metrics");
+      }
+      if (st.evaluation().exportBest() && !data.hasEval()) {
+        throw new ConfigException(source, at + "evaluation.export", "export: best needs evaluation data to pick the best checkpoint; set data.eval");
+      }
       plans.add(new StagePlan(i, rs, at, slot, tokPath, encoder, data, metrics));
       say(String.format(Locale.ROOT, "stage %s data: %d training and %d evaluation examples from %s%s", rs.name(), data.train.size(), data.hasEval() ? data.eval.size() : 0,
           layout.resolve(st.data().train()), labels != null ? ", labels " + labels.names() : ""));

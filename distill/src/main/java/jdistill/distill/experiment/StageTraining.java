@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import jdistill.distill.config.ConfigException;
+import jdistill.distill.config.EvaluationConfig;
 import jdistill.distill.config.MethodUse;
 import jdistill.distill.config.OptimizerConfig;
 import jdistill.distill.config.Stage;
@@ -16,6 +17,7 @@ import jdistill.distill.core.StepView;
 import jdistill.distill.core.TapRequest;
 import jdistill.distill.method.Method;
 import jdistill.distill.method.MethodSetup;
+import jdistill.distill.train.MetricGoal;
 import jdistill.distill.train.TrainConfig;
 import jdistill.distill.train.WeightedMethod;
 import jdistill.engine.Device;
@@ -65,14 +67,21 @@ final class StageTraining {
    *
    * @param evaluate whether there is an evaluator (evaluation every {@code training.eval_every}
    *     steps, or once per epoch when that is 0)
+   * @param best what picks the best checkpoint, or null to keep none
    */
-  static TrainConfig trainConfig(Stage stage, double lr, long total, long perEpoch, boolean evaluate, Path dir, boolean progressBar) {
+  static TrainConfig trainConfig(Stage stage, double lr, long total, long perEpoch, boolean evaluate, MetricGoal best, Path dir, boolean progressBar) {
     OptimizerConfig o = stage.optimizer();
     var t = stage.training();
     AdamW.Config adam = new AdamW.Config(lr, o.betas().get(0), o.betas().get(1), o.eps(), true);
     long evalEvery = !evaluate ? 0 : t.evalEvery() > 0 ? t.evalEvery() : Math.min(perEpoch, total);
     return new TrainConfig(total, o.gradAccumulation(), o.maxGradNorm(), adam, o.weightDecay(), schedule(o, lr, total), toInt(Math.min(t.logEvery(), total)), toInt(evalEvery),
-        toInt(t.checkpointEvery()), null, dir, progressBar);
+        toInt(t.checkpointEvery()), evaluate ? best : null, dir, progressBar);
+  }
+
+  /** The metric (among the {@code evaluated} ones) and direction that pick the stage's best checkpoint. */
+  static MetricGoal bestGoal(Stage stage, List<String> evaluated) {
+    String metric = stage.evaluation().bestMetric(evaluated);
+    return EvaluationConfig.lowerIsBetter(metric) ? MetricGoal.min(metric) : MetricGoal.max(metric);
   }
 
   private static int toInt(long v) {

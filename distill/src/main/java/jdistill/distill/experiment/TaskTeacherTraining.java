@@ -43,7 +43,7 @@ final class TaskTeacherTraining {
     long total = tt.epochs() * perEpoch;
     Path dir = layout.teacherTrainingDir();
     Files.createDirectories(dir);
-    TrainConfig tc = StageTraining.trainConfig(stage, tt.lr(), total, perEpoch, data.hasEval(), dir, options.progressBar());
+    TrainConfig tc = StageTraining.trainConfig(stage, tt.lr(), total, perEpoch, data.hasEval(), null, dir, options.progressBar());
     Evaluator evaluator = null;
     if (data.hasEval()) {
       List<String> metrics = new ArrayList<>(plan.metrics());

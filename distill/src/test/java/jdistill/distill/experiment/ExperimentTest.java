@@ -125,6 +125,33 @@ class ExperimentTest {
   }
 
   @Test
+  void exportBestExportsAndReportsTheBestCheckpointsStudent(@TempDir Path dir) throws Exception {
+    String student = "{fresh: {layers: 1, hidden: 16, heads: 2}}";
+    ExperimentResult r = Experiment.load(config(dir, student, 24, "evaluation: {best_by: accuracy, export: best}"), List.of(), quiet()).run();
+    Path bestPointer;
+    try (var files = Files.walk(r.output())) {
+      bestPointer = files.filter(f -> f.getFileName().toString().equals("BEST")).findFirst().orElseThrow();
+    }
+    Path best = bestPointer.resolveSibling(Files.readString(bestPointer).trim());
+    // accuracy never improves on its first value in this short run, so the best is step 6, not the last step
+    assertEquals(jdistill.distill.train.CheckpointStore.folderName(6), best.getFileName().toString());
+    Map<String, float[]> checkpoint = Fixtures.tensors(best.resolve("student.safetensors"));
+    Map<String, float[]> exported = Fixtures.tensors(r.studentDir().resolve("model.safetensors"));
+    assertFalse(checkpoint.isEmpty());
+    for (var e : checkpoint.entrySet()) {
+      assertTrue(exported.containsKey(e.getKey()), e.getKey() + " missing from the export " + exported.keySet());
+      assertArrayEquals(e.getValue(), exported.get(e.getKey()), e.getKey());
+    }
+    // the best evaluation in the log is what the report measured on the exported student
+    var h = MetricsHistory.read(r.output().resolve("metrics.jsonl"));
+    double bestAccuracy = h.eval().stream().mapToDouble(p -> p.metrics().get("accuracy")).max().orElseThrow();
+    assertEquals(bestAccuracy, r.student().metrics().get("accuracy"), 1e-12);
+
+    var e = assertThrows(ConfigException.class, () -> Experiment.load(config(dir.resolve("x"), student, 4, "evaluation: {metrics: [accuracy], best_by: macro_f1}"), List.of(), quiet()).run());
+    assertTrue(e.getMessage().contains("evaluation.best_by") && e.getMessage().contains("[accuracy]"), e.getMessage());
+  }
+
+  @Test
   void resumedRunEndsWithTheWeightsOfAnUninterruptedOne(@TempDir Path dir) throws Exception {
     String student = "{fresh: {layers: 1, hidden: 16, heads: 2}}";
     ExperimentResult whole = Experiment.load(config(dir.resolve("a"), student, 14, ""), List.of(), quiet()).run();
