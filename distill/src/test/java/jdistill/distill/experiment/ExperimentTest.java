@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import jdistill.distill.config.ConfigException;
+import jdistill.distill.train.CheckpointStore;
 import jdistill.distill.train.MetricsHistory;
 import jdistill.engine.Rng;
 import jdistill.engine.Scope;
@@ -134,7 +135,7 @@ class ExperimentTest {
     }
     Path best = bestPointer.resolveSibling(Files.readString(bestPointer).trim());
     // accuracy never improves on its first value in this short run, so the best is step 6, not the last step
-    assertEquals(jdistill.distill.train.CheckpointStore.folderName(6), best.getFileName().toString());
+    assertEquals(CheckpointStore.folderName(6), best.getFileName().toString());
     Map<String, float[]> checkpoint = Fixtures.tensors(best.resolve("student.safetensors"));
     Map<String, float[]> exported = Fixtures.tensors(r.studentDir().resolve("model.safetensors"));
     assertFalse(checkpoint.isEmpty());

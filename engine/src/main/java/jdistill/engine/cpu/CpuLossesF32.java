@@ -1,5 +1,7 @@
 package jdistill.engine.cpu;
 
+import java.util.Arrays;
+import jdistill.engine.DType;
 import jdistill.engine.Tensor;
 import jdistill.engine.backend.SoftTargetLoss;
 import jdk.incubator.vector.FloatVector;
@@ -22,7 +24,7 @@ final class CpuLossesF32 {
 
   /** True when the F32 path serves these tensors (grad may be null). */
   static boolean serves(Tensor logits, Tensor other, Tensor grad) {
-    return logits.dtype() == jdistill.engine.DType.F32 && logits.isContiguous() && (other == null || other.dtype() == logits.dtype() && other.isContiguous())
+    return logits.dtype() == DType.F32 && logits.isContiguous() && (other == null || other.dtype() == logits.dtype() && other.isContiguous())
         && (grad == null || grad.dtype() == logits.dtype() && grad.isContiguous());
   }
 
@@ -43,7 +45,7 @@ final class CpuLossesF32 {
         int gBase = go + r * v;
         if (t == ignoreIndex) {
           wl.set(r, 0);
-          if (g != null) java.util.Arrays.fill(g, gBase, gBase + v, 0f);
+          if (g != null) Arrays.fill(g, gBase, gBase + v, 0f);
           continue;
         }
         if (t < 0 || t >= v) throw new IndexOutOfBoundsException("target " + t + " at row " + r + " is outside [0, " + v + ")");
@@ -86,7 +88,7 @@ final class CpuLossesF32 {
         int gBase = go + r * v;
         if (rm != null && rm.get(mo + r) == 0) {
           wl.set(r, 0);
-          if (g != null) java.util.Arrays.fill(g, gBase, gBase + v, 0f);
+          if (g != null) Arrays.fill(g, gBase, gBase + v, 0f);
           continue;
         }
         int sb = so + r * v;
