@@ -178,22 +178,25 @@ final class CpuPointwise {
   }
 
   private static void binaryF32(BinaryOp op, float[] a, int ao, float[] b, int bo, boolean bScalar, float[] out, int oo, int n) {
+    if (!vectorizable(op)) throw new IllegalArgumentException("no vector form for " + op);
     int i = 0;
     int bound = S.loopBound(n);
     FloatVector bs = bScalar ? FloatVector.broadcast(S, b[bo]) : null;
-    VectorOperators.Binary vop = switch (op) {
-      case ADD -> VectorOperators.ADD;
-      case SUB -> VectorOperators.SUB;
-      case MUL -> VectorOperators.MUL;
-      case DIV -> VectorOperators.DIV;
-      case MAX -> VectorOperators.MAX;
-      case MIN -> VectorOperators.MIN;
-      default -> throw new IllegalArgumentException("no vector form for " + op);
-    };
     for (; i < bound; i += S.length()) {
       FloatVector va = FloatVector.fromArray(S, a, ao + i);
       FloatVector vb = bScalar ? bs : FloatVector.fromArray(S, b, bo + i);
-      va.lanewise(vop, vb).intoArray(out, oo + i);
+      // one named method per operator: C2 intrinsifies lanewise(op, v) only for a constant op and
+      // otherwise runs the Vector API's per-lane Java fallback
+      FloatVector r = switch (op) {
+        case ADD -> va.add(vb);
+        case SUB -> va.sub(vb);
+        case MUL -> va.mul(vb);
+        case DIV -> va.div(vb);
+        case MAX -> va.max(vb);
+        case MIN -> va.min(vb);
+        default -> throw new IllegalArgumentException("no vector form for " + op);
+      };
+      r.intoArray(out, oo + i);
     }
     for (; i < n; i++) out[oo + i] = (float) ScalarMath.binary(op, a[ao + i], b[bScalar ? bo : bo + i]);
   }
