@@ -6,7 +6,6 @@ import static jdistill.engine.cpu.GemmF32Kernels.NR;
 import static jdistill.engine.cpu.GemmF32Kernels.S;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * The blocked fp32 GEMM behind {@link Gemm#sgemm} (GotoBLAS/BLIS loop nest, row-major): k is cut
@@ -164,13 +163,13 @@ final class GemmF32 {
               FloatVector.fromArray(S, b, s + L).intoArray(bp, d + L);
             }
           } else {
-            VectorMask<Float> m0 = S.indexInRange(0, w);
-            VectorMask<Float> m1 = S.indexInRange(L, w);
+            // the right-edge panel element by element: masked loads that reach past the array
+            // leave the intrinsic for the Vector API's per-lane fallback
             for (int p = 0; p < kc; p++) {
               int s = src + p * ldb;
               int d = base + p * NR;
-              FloatVector.fromArray(S, b, s, m0).intoArray(bp, d);
-              FloatVector.fromArray(S, b, s + L, m1).intoArray(bp, d + L);
+              for (int j = 0; j < w; j++) bp[d + j] = b[s + j];
+              for (int j = w; j < NR; j++) bp[d + j] = 0f;
             }
           }
         } else {
