@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -22,8 +23,11 @@ import jdistill.engine.Rng;
 import jdistill.engine.Scope;
 import jdistill.engine.Tensor;
 import jdistill.engine.autograd.GradMode;
+import jdistill.engine.io.Safetensors;
 import jdistill.models.bert.BertForSequenceClassification;
 import jdistill.models.checkpoint.HfCheckpoint;
+import jdistill.models.run.BatchForward;
+import jdistill.models.run.ModelFolder;
 import jdistill.models.tokenizer.Tokenizer;
 import jdistill.models.transformer.TapRecorder;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,6 +127,31 @@ class ExperimentTest {
     String printed = log.toString(StandardCharsets.UTF_8);
     assertTrue(printed.contains("main step 12/12"), printed);
     assertTrue(printed.contains("student / teacher"), printed);
+  }
+
+  /**
+   * The exported student (config with label names, weights, the trained tokenizer.json) loads in
+   * Hugging Face transformers unchanged and computes what jdistill computes
+   * ({@code models/src/test/python/hf_parity.py}); skipped where python3 lacks torch and transformers.
+   */
+  @Test
+  void exportedStudentLoadsInTransformers(@TempDir Path dir) throws Exception {
+    Process probe = new ProcessBuilder("python3", "-c", "import torch, transformers, safetensors").redirectErrorStream(true).start();
+    probe.getInputStream().readAllBytes();
+    assumeTrue(probe.waitFor() == 0, "python3 with torch and transformers is not installed");
+    ExperimentResult r = Experiment.load(config(dir, "{from_teacher: {layers: [1]}}", 4, ""), List.of(), quiet()).run();
+    List<String> lines = List.of("a good film", "not a bad day at all, but the end was weak", "");
+    var folder = ModelFolder.load(r.studentDir());
+    var ours = BatchForward.run(folder, lines, BatchForward.Options.defaults());
+    Path expected = dir.resolve("expected.safetensors");
+    Safetensors.save(expected, ours.tensors());
+    Path text = dir.resolve("lines.txt");
+    Files.writeString(text, String.join("\n", lines));
+    Path script = Path.of("../models/src/test/python/hf_parity.py").toAbsolutePath().normalize();
+    Process p = new ProcessBuilder("python3", script.toString(), r.studentDir().toString(), expected.toString(), text.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), "transformers disagrees with the exported student:\n" + out);
+    assertTrue(out.contains("ok BertForSequenceClassification loaded"), out);
   }
 
   @Test
