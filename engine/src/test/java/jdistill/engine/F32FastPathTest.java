@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import jdistill.engine.TestSupport.Gen;
 import jdistill.engine.TestSupport.Layout;
 import jdistill.engine.backend.BinaryOp;
+import jdistill.engine.cpu.CpuBackend;
 import jdistill.engine.backend.UnaryOp;
 import jdistill.engine.ops.Reduction;
 import org.junit.jupiter.api.Test;
@@ -191,6 +192,25 @@ class F32FastPathTest {
       Tensor ln64 = F.layerNorm(y64, w64, b64, 1e-5);
       Tensor ln32 = F.layerNorm(y64.to(DType.F32), w64.to(DType.F32), b64.to(DType.F32), 1e-5);
       assertClose(ln64, ln32.to(DType.F64), 1e-5, 1e-5, "layerNorm n=" + n);
+    }
+  }
+
+  @Test
+  void softmaxBackwardAgainstF64() {
+    Rng rng = new Rng(15);
+    for (int n : new int[] {7, 16, 100, 1000}) {
+      Tensor x64 = f32Exact(-6, 6).make(rng, 9, n);
+      Tensor dy64 = f32Exact(-1, 1).make(rng, 9, n);
+      for (boolean log : new boolean[] {false, true}) {
+        Tensor y64 = log ? x64.logSoftmax(-1) : x64.softmax(-1);
+        Tensor y32 = y64.to(DType.F32);
+        Tensor dx64 = Tensor.empty(DType.F64, Device.CPU, 9, n);
+        Tensor dx32 = Tensor.empty(DType.F32, Device.CPU, 9, n);
+        // the F64 kernel on the same (F32-rounded) probabilities is the reference
+        CpuBackend.INSTANCE.softmaxBackward(y32.to(DType.F64), dy64, log, dx64);
+        CpuBackend.INSTANCE.softmaxBackward(y32, dy64.to(DType.F32), log, dx32);
+        assertClose(dx64, dx32.to(DType.F64), 2e-6, 1e-5, (log ? "logSoftmax" : "softmax") + " backward n=" + n);
+      }
     }
   }
 

@@ -87,6 +87,18 @@ final class CpuNn {
   static void softmaxBackward(Tensor y, Tensor dy, boolean log, Tensor dx) {
     int n = y.shape(-1);
     int rows = n == 0 ? 0 : Math.toIntExact(y.numel() / n);
+    if (y.dtype() == DType.F32 && dy.dtype() == DType.F32 && dx.dtype() == DType.F32 && y.isContiguous() && dy.isContiguous() && dx.isContiguous()) {
+      float[] ya = ((CpuStorage) y.storage()).floats();
+      float[] ga = ((CpuStorage) dy.storage()).floats();
+      float[] da = ((CpuStorage) dx.storage()).floats();
+      int yo = Math.toIntExact(y.offset());
+      int go = Math.toIntExact(dy.offset());
+      int dxo = Math.toIntExact(dx.offset());
+      Parallel.forRange(rows, Math.max(1, 8192 / Math.max(n, 1)), (from, to) -> {
+        for (int r = from; r < to; r++) softmaxBackwardRowF32(ya, yo + r * n, ga, go + r * n, da, dxo + r * n, n, log);
+      });
+      return;
+    }
     Access.Reader ry = Access.reader(y);
     Access.Reader rdy = Access.reader(dy);
     Access.Writer w = Access.writer(dx);
@@ -106,6 +118,27 @@ final class CpuNn {
         }
       }
     });
+  }
+
+  /** dx = y (dy - sum(dy y)) for softmax, dx = dy - exp(y) sum(dy) for log-softmax, on one row. */
+  private static void softmaxBackwardRowF32(float[] y, int yb, float[] dy, int gb, float[] dx, int db, int n, boolean log) {
+    int bound = S.loopBound(n);
+    FloatVector acc = FloatVector.zero(S);
+    int i = 0;
+    for (; i < bound; i += S.length()) {
+      FloatVector g = FloatVector.fromArray(S, dy, gb + i);
+      acc = log ? acc.add(g) : g.fma(FloatVector.fromArray(S, y, yb + i), acc);
+    }
+    float sum = VectorMath.sumLanes(acc);
+    for (; i < n; i++) sum = log ? sum + dy[gb + i] : Math.fma(dy[gb + i], y[yb + i], sum);
+    FloatVector vs = FloatVector.broadcast(S, sum);
+    i = 0;
+    for (; i < bound; i += S.length()) {
+      FloatVector g = FloatVector.fromArray(S, dy, gb + i);
+      FloatVector yv = FloatVector.fromArray(S, y, yb + i);
+      (log ? g.sub(VectorMath.exp(yv).mul(vs)) : yv.mul(g.sub(vs))).intoArray(dx, db + i);
+    }
+    for (; i < n; i++) dx[db + i] = log ? dy[gb + i] - (float) Math.exp(y[yb + i]) * sum : y[yb + i] * (dy[gb + i] - sum);
   }
 
   static void layerNorm(Tensor x, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean, Tensor rstd) {
