@@ -13,9 +13,9 @@ package jdistill.engine.cpu;
  *
  * <p>Results are deterministic: the same arguments give bit-identical C whatever the number of
  * threads or their timing (each element is one fused multiply-add chain per k block of a size that
- * depends on k alone, see {@link GemmF32}). Large products run on {@link Parallel#pool()}; small
- * ones and single rows or columns ({@code m == 1} or {@code n == 1}: matrix-vector products) stay
- * on the calling thread or avoid packing.
+ * depends on k alone, see {@link GemmF32}; fp64 is one chain per element, see {@link GemmF64}).
+ * Large products run on {@link Parallel#pool()}; small ones stay on the calling thread, and fp32
+ * single rows or columns ({@code m == 1} or {@code n == 1}: matrix-vector products) avoid packing.
  */
 public final class Gemm {
 
@@ -73,16 +73,7 @@ public final class Gemm {
       }
       return;
     }
-    if (m == 1) {
-      GemmF64Gemv.gemv(n, k, a, aOff, ta ? lda : 1, b, bOff, tb ? 1 : ldb, tb ? ldb : 1,
-          c, cOff, 1, accumulate, parallel);
-    } else if (n == 1) {
-      GemmF64Gemv.gemv(m, k, b, bOff, tb ? 1 : ldb, a, aOff, ta ? lda : 1, ta ? 1 : lda,
-          c, cOff, ldc, accumulate, parallel);
-    } else {
-      GemmF64.gemm(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate,
-          threads(m, n, k, parallel, GemmF64.PARALLEL_MIN));
-    }
+    GemmF64.gemm(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate, parallel);
   }
 
   private static int threads(int m, int n, int k, boolean parallel, long min) {

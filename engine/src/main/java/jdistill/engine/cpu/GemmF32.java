@@ -15,8 +15,6 @@ import jdk.incubator.vector.FloatVector;
  * transposed A is first packed into 6-row strips ({@link #MC} rows at a time). Threads take
  * disjoint column ranges of C (or row ranges when C is narrow), so each element of C is computed
  * by exactly the same operations whatever the thread count or timing.
- *
- * <p>{@link GemmF64} mirrors this class line for line in fp64; change both together.
  */
 final class GemmF32 {
 

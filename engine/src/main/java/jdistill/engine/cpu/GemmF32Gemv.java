@@ -12,8 +12,6 @@ import jdk.incubator.vector.VectorMask;
  * M(p, j)} with {@code M(p, j) = mat[mOff + p * rs + j * cs]} and one of rs, cs equal to 1. Each
  * output element is a fused multiply-add chain in increasing p (vector lanes summed in lane order
  * when the chain runs along the contiguous dimension), independent of threads.
- *
- * <p>{@link GemmF64Gemv} is this class line for line in fp64; change both together.
  */
 final class GemmF32Gemv {
 
