@@ -19,16 +19,13 @@ final class ProgressLines {
   /** A step listener printing one line every {@code every} steps and at {@code total}: the mean loss and terms since the previous line. */
   static Consumer<StepStats> steps(PrintStream out, String label, long every, long total) {
     long[] windowStart = {System.nanoTime()};
-    long[] windowSteps = {0};
     LossWindow window = new LossWindow();
     return step -> {
-      windowSteps[0]++;
       window.add(step);
       if (step.step() % every != 0 && step.step() != total) return;
       double secs = (System.nanoTime() - windowStart[0]) / 1e9;
-      double rate = secs > 0 ? windowSteps[0] / secs : 0;
+      double rate = secs > 0 ? window.steps() / secs : 0;
       windowStart[0] = System.nanoTime();
-      windowSteps[0] = 0;
       StepStats s = window.mean(step);
       window.clear();
       StringBuilder sb = new StringBuilder();

@@ -28,6 +28,11 @@ public final class LossWindow {
     return steps == 0;
   }
 
+  /** Steps added since the last {@link #clear}. */
+  public int steps() {
+    return steps;
+  }
+
   /** The window as one record: means of loss and terms, sums of tokens and seconds, the rest from {@code last}. */
   public StepStats mean(StepStats last) {
     if (steps == 0) return last;

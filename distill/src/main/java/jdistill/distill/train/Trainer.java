@@ -270,7 +270,6 @@ public final class Trainer {
     extras.train();
     if (teacher != null) teacher.module().eval();
     long windowStart = System.nanoTime();
-    long windowTokens = 0;
     LossWindow window = new LossWindow();
     double elapsed = 0;
     try (MetricsLog log = MetricsLog.open(config.metricsFile(), resumed ? step : -1);
@@ -280,26 +279,25 @@ public final class Trainer {
           stopped = true;
           if (!window.isEmpty()) {
             double secs = (System.nanoTime() - windowStart) / 1e9;
-            log.train(window.mean(last), secs > 0 ? windowTokens / secs : 0, elapsed);
+            StepStats logged = window.mean(last);
+            log.train(logged, secs > 0 ? logged.tokens() / secs : 0, elapsed);
           }
           break;
         }
         last = trainStep();
         step++;
         tokensSeen += last.tokens();
-        windowTokens += last.tokens();
         elapsed += last.seconds();
         window.add(last);
         for (Consumer<StepStats> l : listeners) l.accept(last);
         if (step % config.logEvery() == 0 || step == config.steps()) {
           double secs = (System.nanoTime() - windowStart) / 1e9;
-          double tps = secs > 0 ? windowTokens / secs : 0;
           StepStats logged = window.mean(last);
+          double tps = secs > 0 ? logged.tokens() / secs : 0;
           log.train(logged, tps, elapsed);
           progress.update(step, logged.loss(), tps);
           window.clear();
           windowStart = System.nanoTime();
-          windowTokens = 0;
         }
         boolean savedBest = false;
         if (evaluator != null && config.evalEvery() > 0 && (step % config.evalEvery() == 0 || step == config.steps())) {

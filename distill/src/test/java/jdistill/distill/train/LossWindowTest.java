@@ -22,6 +22,7 @@ class LossWindowTest {
     w.add(step(1, 2.0, 1.0, 3e-4));
     w.add(step(2, 0.6, 0.5, 2e-4));
     w.add(last);
+    assertEquals(3, w.steps());
     StepStats m = w.mean(last);
     assertEquals(1.0, m.loss(), 1e-15);
     assertEquals(Map.of("kd.soft", 1.6 / 3), m.terms());
