@@ -191,7 +191,7 @@ __device__ __forceinline__ void attn_store_rows(bf16* base, i64 st, int row0, in
 // Forward: block = 4 warps = 64 query rows; key blocks of 64; shared Q, K, V tiles (3 * 64 * D * 2 B).
 // K(j+1) loads while softmax and P V(j) run; V(j+1) loads while the next S is computed.
 template <int D> __device__ void attn_fwd_tc_body(const AttnHead<bf16>& a) {
-  extern __shared__ __align__(128) char attn_smem[];
+  JD_DYNAMIC_SHARED(char, attn_smem, 128);
   constexpr int BM = 64, BN = 64, DT = D / 8, NT = BN / 8;
   char* sQ = attn_smem;
   char* sK = sQ + BM * D * 2;
@@ -298,7 +298,7 @@ template <int D> __device__ void attn_fwd_tc_body(const AttnHead<bf16>& a) {
 
 // dQ: block = 64 query rows, key blocks of BN (64 for D = 64, 32 for D = 128); shared Q, dO, K, V.
 template <int D> __device__ void attn_bwd_dq_tc_body(const AttnHead<bf16>& a) {
-  extern __shared__ __align__(128) char attn_smem[];
+  JD_DYNAMIC_SHARED(char, attn_smem, 128);
   constexpr int BM = 64, BN = D == 64 ? 64 : 32, DT = D / 8, NT = BN / 8;
   char* sQ = attn_smem;
   char* sdO = sQ + BM * D * 2;
@@ -360,7 +360,7 @@ template <int D> __device__ void attn_bwd_dq_tc_body(const AttnHead<bf16>& a) {
 
 // dK, dV: block = 64 keys (4 warps x 16), query blocks of BM (64 for D = 64, 32 for D = 128).
 template <int D> __device__ void attn_bwd_dkdv_tc_body(const AttnHead<bf16>& a) {
-  extern __shared__ __align__(128) char attn_smem[];
+  JD_DYNAMIC_SHARED(char, attn_smem, 128);
   constexpr int BN = 64, BM = D == 64 ? 64 : 32, DT = D / 8, NT = BM / 8;
   char* sK = attn_smem;
   char* sV = sK + BN * D * 2;
@@ -452,7 +452,7 @@ __device__ __forceinline__ void gen_load_rows(float* tile, int pitch, const T* b
 // Forward: 4 warps x 4 query rows = 16 queries per block; key tiles of 32 (lane = key).
 // Shared: Q [16][D], K [32][D+1], V [32][D+1] floats.
 template <typename T> __device__ void attn_fwd_gen_body(const AttnHead<T>& a) {
-  extern __shared__ __align__(16) float gsm[];
+  JD_DYNAMIC_SHARED(float, gsm, 16);
   const int D = a.D, KP = D + 1;
   float* sQ = gsm;
   float* sK = sQ + 16 * D;
@@ -520,7 +520,7 @@ template <typename T> __device__ void attn_fwd_gen_body(const AttnHead<T>& a) {
 // dQ: 4 warps x 2 query rows = 8 queries per block; key tiles of 32 (lane = key).
 // Shared: Q [8][D], dO [8][D], K [32][D+1], V [32][D+1] floats.
 template <typename T> __device__ void attn_bwd_dq_gen_body(const AttnHead<T>& a) {
-  extern __shared__ __align__(16) float gsm[];
+  JD_DYNAMIC_SHARED(float, gsm, 16);
   const int D = a.D, KP = D + 1;
   float* sQ = gsm;
   float* sdO = sQ + 8 * D;
@@ -585,7 +585,7 @@ template <typename T> __device__ void attn_bwd_dq_gen_body(const AttnHead<T>& a)
 // dK, dV: 4 warps x 2 keys = 8 keys per block; query tiles of 32 (lane = query).
 // Shared: K [8][D], V [8][D], Q [32][D+1], dO [32][D+1], lse [32], delta [32] floats.
 template <typename T> __device__ void attn_bwd_dkdv_gen_body(const AttnHead<T>& a) {
-  extern __shared__ __align__(16) float gsm[];
+  JD_DYNAMIC_SHARED(float, gsm, 16);
   const int D = a.D, KP = D + 1;
   float* sK = gsm;
   float* sV = sK + 8 * D;

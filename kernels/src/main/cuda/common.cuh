@@ -98,6 +98,14 @@ __device__ __forceinline__ i64 strided_offset(IndexT flat, int ndim, const Dims8
   return off;
 }
 
+// ---- dynamic shared memory ---------------------------------------------------------------------
+// The launch's dynamic shared memory as an array `name` of `type`, aligned to `align` bytes.
+#ifdef JD_HOST_EMULATION
+#define JD_DYNAMIC_SHARED(type, name, align) type* name = static_cast<type*>(::jdemu::dynamic_shared())
+#else
+#define JD_DYNAMIC_SHARED(type, name, align) extern __shared__ __align__(align) type name[]
+#endif
+
 // ---- misc -------------------------------------------------------------------------------------
 __device__ __forceinline__ bool aligned16(const void* p) { return ((uintptr_t)p & 15u) == 0; }
 

@@ -183,7 +183,7 @@ template <typename T> __device__ __forceinline__ void gemm_store(T* C, i64 off, 
 
 template <typename T, bool A_KMAJOR, bool B_KMAJOR>
 __device__ __forceinline__ void gemm_tc_body(const GemmArgs& p) {
-  extern __shared__ __align__(128) char gemm_smem[];
+  JD_DYNAMIC_SHARED(char, gemm_smem, 128);
   constexpr int EPC = 16 / sizeof(T);
   constexpr int BK = 64 / sizeof(T);  // K per stage
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;

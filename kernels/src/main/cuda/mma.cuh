@@ -6,6 +6,18 @@
 
 namespace jd {
 
+#ifdef JD_HOST_EMULATION
+// The host emulator (kernels/src/test/emulator) models these warp-collective operations.
+using jdemu::cp_async16;
+using jdemu::cp_async_commit;
+using jdemu::cp_async_wait;
+using jdemu::ldmatrix_x4;
+using jdemu::ldmatrix_x4_trans;
+using jdemu::mma_bf16_16816;
+using jdemu::mma_tf32_1688;
+using jdemu::smem_u32;
+using jdemu::to_tf32;
+#else
 // ---- PTX helpers --------------------------------------------------------------------------------
 __device__ __forceinline__ unsigned smem_u32(const void* p) { return (unsigned)__cvta_generic_to_shared(p); }
 
@@ -44,6 +56,8 @@ __device__ __forceinline__ unsigned to_tf32(unsigned bits) {
   asm("cvt.rna.tf32.f32 %0, %1;\n" : "=r"(r) : "f"(__uint_as_float(bits)));
   return r;
 }
+
+#endif  // JD_HOST_EMULATION
 
 __device__ __forceinline__ unsigned pack_bf16(float lo, float hi) {
   __nv_bfloat162 v = __floats2bfloat162_rn(lo, hi);  // .x = lo (low 16 bits), .y = hi

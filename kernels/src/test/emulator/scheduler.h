@@ -1,0 +1,50 @@
+// The host emulator's thread model: every CUDA thread of a block is a fiber on the calling host
+// thread; the blocks of a grid run one after another. A fiber runs until it reaches a barrier
+// (__syncthreads, or a warp-synchronous operation such as a shuffle, ldmatrix or mma) and then
+// yields; a barrier releases when every live thread it concerns has arrived. Anything else (a
+// warp-synchronous operation that part of a warp never reaches, a __syncthreads some threads
+// skip) is reported as a launch failure naming the kernel, block and threads.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include <vector_types.h>
+
+namespace jdemu {
+
+/** Per-lane exchange slot of a warp-synchronous operation (large enough for an mma's fragments). */
+struct LaneSlot {
+  alignas(16) unsigned char bytes[64];
+};
+
+struct ThreadState {
+  uint3 idx;      // threadIdx
+  int linear;     // x + y*Dx + z*Dx*Dy
+  int lane, warp;
+};
+
+/** The thread now running (valid only inside a kernel launch). */
+extern ThreadState* current;
+extern uint3 grid_dim, block_dim, block_idx;
+/** The block's dynamic shared memory (the launch's sharedMemBytes). */
+extern unsigned char* dynamic_shared_base;
+extern size_t dynamic_shared_bytes;
+
+/** Waits for every live thread of the block. */
+void block_barrier();
+/** Waits for every lane of the calling warp; returns the warp's exchange slots. */
+LaneSlot* warp_barrier();
+/** The calling warp's exchange slots (write yours, then call warp_barrier()). */
+LaneSlot* warp_slots();
+/** Reports a kernel bug (stops the launch, which then fails with the message). */
+[[noreturn]] void kernel_error(const std::string& message);
+
+/**
+ * Runs kernel(params) over the grid. Returns an empty string on success, or what went wrong.
+ */
+std::string run_grid(const char* name, void (*kernel)(void**), void** params, dim3 grid, dim3 block,
+                     size_t dynamic_shared);
+
+}  // namespace jdemu
