@@ -13,13 +13,15 @@ __device__ void adamw_body(i64 n, void* param, int param_dt, const void* grad, i
                            i64 step, double grad_scale) {
   const float flr = (float)lr, b1 = (float)beta1, b2 = (float)beta2, feps = (float)eps, fwd = (float)wd;
   const float gs = (float)grad_scale;
+  // 1 - beta in double: (1.f - (float)0.999) is off by 1.3e-5 relative, which biases v.
+  const float omb1 = (float)(1.0 - beta1), omb2 = (float)(1.0 - beta2);
   const float bc1 = (float)(1.0 - pow(beta1, (double)step));
   const float bc2 = (float)(1.0 - pow(beta2, (double)step));
   for (i64 i = global_tid(); i < n; i += global_threads()) {
     const float g = load_as_float(grad, grad_dt, i) * gs;
     float mi = load_as_float(m, state_dt, i), vi = load_as_float(v, state_dt, i);
-    mi = b1 * mi + (1.f - b1) * g;
-    vi = b2 * vi + (1.f - b2) * g * g;
+    mi = b1 * mi + omb1 * g;
+    vi = b2 * vi + omb2 * g * g;
     float w = master ? master[i] : load_as_float(param, param_dt, i);
     w -= flr * ((mi / bc1) / (sqrtf(vi / bc2) + feps) + fwd * w);
     store_from_float(m, state_dt, i, mi);

@@ -58,7 +58,6 @@ inline T warp_exchange(unsigned mask, T v, Source source, const char* what) {
   LaneSlot* all = warp_barrier();
   T r;
   std::memcpy(&r, all[source(lane)].bytes, sizeof(T));
-  warp_barrier();  // nobody overwrites a slot before every lane has read
   return r;
 }
 
@@ -155,7 +154,6 @@ inline void ldmatrix(unsigned addr, bool trans, unsigned* r) {
       r[i] = b16(8 * i + row, col) | (b16(8 * i + row + 1, col) << 16);
     }
   }
-  warp_barrier();
 }
 inline void ldmatrix_x4(unsigned addr, unsigned& r0, unsigned& r1, unsigned& r2, unsigned& r3) {
   unsigned r[4];
@@ -200,7 +198,6 @@ inline void mma(float* d, const unsigned* a, const unsigned* b, LoadA load_a, Lo
     for (int k = 0; k < K; ++k) acc = std::fma(A[rows[e]][k], B[k][cols[e]], acc);
     out[e] = acc;
   }
-  warp_barrier();
   for (int e = 0; e < 4; ++e) d[e] = out[e];
 }
 
@@ -235,7 +232,7 @@ inline void mma_tf32_1688(float* d, const unsigned* a, const unsigned* b) {
 
 // cvt.rna.tf32.f32: round to the nearest 10-bit mantissa, ties away from zero; low 13 bits zero.
 inline unsigned to_tf32(unsigned bits) {
-  if ((bits & 0x7f800000u) == 0x7f800000u) return bits & 0xffffe000u | ((bits & 0x1fffu) ? 0x00400000u : 0u);
+  if ((bits & 0x7f800000u) == 0x7f800000u) return (bits & 0xffffe000u) | ((bits & 0x1fffu) ? 0x00400000u : 0u);
   return (bits + 0x1000u) & 0xffffe000u;
 }
 

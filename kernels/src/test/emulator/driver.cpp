@@ -62,6 +62,18 @@ struct Allocation {
 };
 
 std::recursive_mutex lock;
+
+// JDISTILL_EMULATOR_PROFILE=1: per-kernel launches, threads and host time, printed at exit.
+struct KernelProfile {
+  unsigned long long launches = 0, threads = 0;
+  double seconds = 0;
+};
+std::map<std::string, KernelProfile>* profile = nullptr;
+
+void print_profile() {
+  std::fprintf(stderr, "jdistill CUDA emulator profile (kernel, launches, threads, seconds):\n");
+  for (auto& [name, p] : *profile) std::fprintf(stderr, "  %-40s %10llu %14llu %9.3f\n", name.c_str(), p.launches, p.threads, p.seconds);
+}
 bool initialised = false;
 int primary_context = 0;  // the one context's identity
 std::map<uintptr_t, Allocation> allocations;  // by start address
@@ -333,7 +345,18 @@ JDEMU_API CUresult cuLaunchKernel(void* function, unsigned gx, unsigned gy, unsi
                                    std::to_string(f->max_dynamic_shared) + " (raise it with cuFuncSetAttribute)");
   }
   if (!params) return fail(kInvalidValue, name + ": null kernelParams");
+  if (!profile && std::getenv("JDISTILL_EMULATOR_PROFILE")) {
+    profile = new std::map<std::string, KernelProfile>;
+    std::atexit(print_profile);
+  }
+  const auto start = std::chrono::steady_clock::now();
   std::string error = jdemu::run_grid(f->kernel->name, f->kernel->run, params, dim3(gx, gy, gz), dim3(bx, by, bz), shared_bytes);
+  if (profile) {
+    KernelProfile& p = (*profile)[name];
+    p.launches++;
+    p.threads += threads * gx * gy * gz;
+    p.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
   if (!error.empty()) return fail(kLaunchFailed, error);
   return kSuccess;
 }

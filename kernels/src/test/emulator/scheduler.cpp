@@ -1,5 +1,6 @@
 // Fibers and barriers of the host emulator (see scheduler.h). x86-64 System V only: the context
-// switch saves the callee-saved registers, MXCSR and the x87 control word, then swaps stacks.
+// switch saves the callee-saved registers and swaps stacks (kernel code never changes the
+// floating-point control words, so every fiber shares the caller's).
 #include "scheduler.h"
 
 #include <sys/mman.h>
@@ -27,14 +28,8 @@ jdemu_switch:
   pushq %r13
   pushq %r14
   pushq %r15
-  subq $8, %rsp
-  stmxcsr (%rsp)
-  fnstcw 4(%rsp)
   movq %rsp, (%rdi)
   movq %rsi, %rsp
-  ldmxcsr (%rsp)
-  fldcw 4(%rsp)
-  addq $8, %rsp
   popq %r15
   popq %r14
   popq %r13
@@ -55,11 +50,15 @@ struct Fiber {
   State state;
 };
 
-constexpr size_t kStackBytes = 256 * 1024;  // per emulated thread, plus one guard page below it
-constexpr size_t kGuardBytes = 4096;
+// 64 KiB per emulated thread; the 32 stacks of a warp fill one 2 MiB huge page when the kernel
+// grants it, which keeps the TLB quiet while a warp's lanes take turns. A canary at the bottom of
+// each stack catches an overflow (checked after each launch).
+constexpr size_t kStackBytes = 64 * 1024;
+constexpr size_t kCanaryWords = 8;
+constexpr uint64_t kCanary = 0x6a646973746b6e6cULL;
 
 std::vector<Fiber> fibers;
-std::vector<LaneSlot> slots;  // 32 per warp
+std::vector<LaneSlot> slots;  // two banks of 32 per warp
 unsigned char* stacks = nullptr;
 size_t stack_count = 0;
 void* scheduler_sp = nullptr;
@@ -71,13 +70,25 @@ std::string failure;
 
 void ensure_stacks(size_t n) {
   if (n <= stack_count) return;
-  if (stacks) munmap(stacks, stack_count * (kStackBytes + kGuardBytes));
-  size_t bytes = n * (kStackBytes + kGuardBytes);
+  if (stacks) munmap(stacks, stack_count * kStackBytes);
+  size_t bytes = n * kStackBytes;
   void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
+  madvise(p, bytes, MADV_HUGEPAGE);
   stacks = static_cast<unsigned char*>(p);
-  for (size_t i = 0; i < n; ++i) mprotect(stacks + i * (kStackBytes + kGuardBytes), kGuardBytes, PROT_NONE);
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t* bottom = reinterpret_cast<uint64_t*>(stacks + i * kStackBytes);
+    for (size_t w = 0; w < kCanaryWords; ++w) bottom[w] = kCanary;
+  }
   stack_count = n;
+}
+
+bool stack_overflowed(size_t i) {
+  const uint64_t* bottom = reinterpret_cast<const uint64_t*>(stacks + i * kStackBytes);
+  for (size_t w = 0; w < kCanaryWords; ++w) {
+    if (bottom[w] != kCanary) return true;
+  }
+  return false;
 }
 
 [[noreturn]] void fiber_main() {
@@ -89,16 +100,10 @@ void ensure_stacks(size_t n) {
 
 // A fresh stack whose first switch "returns" into fiber_main with the ABI's entry alignment.
 void* fresh_stack(size_t i) {
-  unsigned char* top = stacks + i * (kStackBytes + kGuardBytes) + kGuardBytes + kStackBytes;
-  uint64_t* sp = reinterpret_cast<uint64_t*>(top);
-  unsigned mxcsr;
-  unsigned short fpucw;
-  asm volatile("stmxcsr %0" : "=m"(mxcsr));
-  asm volatile("fnstcw %0" : "=m"(fpucw));
-  *--sp = 0;                                               // fiber_main's own return address
-  *--sp = reinterpret_cast<uint64_t>(&fiber_main);         // where the switch's ret goes
-  for (int r = 0; r < 6; ++r) *--sp = 0;                   // rbp rbx r12 r13 r14 r15
-  *--sp = mxcsr | (static_cast<uint64_t>(fpucw) << 32);
+  uint64_t* sp = reinterpret_cast<uint64_t*>(stacks + (i + 1) * kStackBytes);
+  *--sp = 0;                                        // fiber_main's own return address
+  *--sp = reinterpret_cast<uint64_t>(&fiber_main);  // where the switch's ret goes
+  for (int r = 0; r < 6; ++r) *--sp = 0;            // rbp rbx r12 r13 r14 r15
   return sp;
 }
 
@@ -115,13 +120,18 @@ void block_barrier() {
   yield_to_scheduler();
 }
 
+LaneSlot* warp_slots() {
+  const ThreadState& t = running->thread;
+  return &slots[(static_cast<size_t>(t.warp) * 2 + (t.exchanges & 1)) * 32];
+}
+
 LaneSlot* warp_barrier() {
   running->state = State::kAtWarpBarrier;
   yield_to_scheduler();
-  return &slots[static_cast<size_t>(running->thread.warp) * 32];
+  LaneSlot* bank = warp_slots();
+  running->thread.exchanges++;
+  return bank;
 }
-
-LaneSlot* warp_slots() { return &slots[static_cast<size_t>(running->thread.warp) * 32]; }
 
 void kernel_error(const std::string& message) {
   failed = true;
@@ -138,7 +148,7 @@ std::string run_grid(const char* name, void (*kernel)(void**), void** params, di
   const size_t warps = (n + 31) / 32;
   ensure_stacks(n);
   fibers.assign(n, Fiber{});
-  slots.assign(warps * 32, LaneSlot{});
+  slots.assign(warps * 64, LaneSlot{});
   std::vector<unsigned char> shared(dynamic_shared + 128);
   unsigned char* shared_base = shared.data() + (128 - reinterpret_cast<uintptr_t>(shared.data()) % 128) % 128;
   grid_dim = uint3{grid.x, grid.y, grid.z};
@@ -160,51 +170,56 @@ std::string run_grid(const char* name, void (*kernel)(void**), void** params, di
           f.thread.linear = static_cast<int>(i);
           f.thread.lane = static_cast<int>(i % 32);
           f.thread.warp = static_cast<int>(i / 32);
+          f.thread.exchanges = 0;
           f.sp = fresh_stack(i);
           f.state = State::kRunnable;
         }
         while (true) {
-          for (Fiber& f : fibers) {
-            if (f.state != State::kRunnable) continue;
-            running = &f;
-            current = &f.thread;
-            jdemu_switch(&scheduler_sp, f.sp);
-            if (failed) return std::string(name) + ": " + failure;
-          }
-          // Every thread now waits at a barrier or has exited. Warp barriers first.
-          bool released = false;
+          // Each warp in turn runs until every lane waits at __syncthreads or has exited; its
+          // warp-synchronous operations release as soon as all 32 lanes reach them.
           for (size_t w = 0; w < warps; ++w) {
             const size_t lo = w * 32, hi = std::min(n, lo + 32);
-            size_t at_warp = 0, at_block = 0, done = 0;
-            for (size_t i = lo; i < hi; ++i) {
-              State s = fibers[i].state;
-              at_warp += s == State::kAtWarpBarrier;
-              at_block += s == State::kAtBlockBarrier;
-              done += s == State::kDone;
+            while (true) {
+              for (size_t i = lo; i < hi; ++i) {
+                Fiber& f = fibers[i];
+                if (f.state != State::kRunnable) continue;
+                running = &f;
+                current = &f.thread;
+                jdemu_switch(&scheduler_sp, f.sp);
+                if (failed) return std::string(name) + ": " + failure;
+              }
+              size_t at_warp = 0, at_block = 0, done = 0;
+              for (size_t i = lo; i < hi; ++i) {
+                State s = fibers[i].state;
+                at_warp += s == State::kAtWarpBarrier;
+                at_block += s == State::kAtBlockBarrier;
+                done += s == State::kDone;
+              }
+              if (at_warp == 0) break;
+              if (at_warp != hi - lo) {
+                return std::string(name) + ": a warp-synchronous operation (shuffle, ldmatrix, mma, __syncwarp) was reached by " +
+                       std::to_string(at_warp) + " of the " + std::to_string(hi - lo) + " lanes of warp " + std::to_string(w) +
+                       " (" + std::to_string(at_block) + " wait at __syncthreads, " + std::to_string(done) + " have exited) in " +
+                       describe_block();
+              }
+              for (size_t i = lo; i < hi; ++i) fibers[i].state = State::kRunnable;
             }
-            if (at_warp == 0) continue;
-            if (at_warp != hi - lo) {
-              return std::string(name) + ": a warp-synchronous operation (shuffle, ldmatrix, mma, __syncwarp) was reached by " +
-                     std::to_string(at_warp) + " of the " + std::to_string(hi - lo) + " lanes of warp " + std::to_string(w) +
-                     " (" + std::to_string(at_block) + " wait at __syncthreads, " + std::to_string(done) + " have exited) in " +
-                     describe_block();
-            }
-            for (size_t i = lo; i < hi; ++i) fibers[i].state = State::kRunnable;
-            released = true;
           }
-          if (released) continue;
-          size_t at_block = 0, done = 0;
-          for (const Fiber& f : fibers) {
-            at_block += f.state == State::kAtBlockBarrier;
-            done += f.state == State::kDone;
-          }
-          if (done == n) break;
+          // Every live thread now waits at __syncthreads.
+          bool any_waiting = false;
           for (Fiber& f : fibers) {
-            if (f.state == State::kAtBlockBarrier) f.state = State::kRunnable;
+            if (f.state == State::kAtBlockBarrier) {
+              f.state = State::kRunnable;
+              any_waiting = true;
+            }
           }
+          if (!any_waiting) break;
         }
       }
     }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (stack_overflowed(i)) return std::string(name) + ": an emulated thread overflowed its " + std::to_string(kStackBytes / 1024) + " KiB stack";
   }
   running = nullptr;
   current = nullptr;

@@ -23,6 +23,7 @@ struct ThreadState {
   uint3 idx;      // threadIdx
   int linear;     // x + y*Dx + z*Dx*Dy
   int lane, warp;
+  unsigned exchanges;  // warp barriers passed: selects the bank of exchange slots
 };
 
 /** The thread now running (valid only inside a kernel launch). */
@@ -34,10 +35,14 @@ extern size_t dynamic_shared_bytes;
 
 /** Waits for every live thread of the block. */
 void block_barrier();
-/** Waits for every lane of the calling warp; returns the warp's exchange slots. */
-LaneSlot* warp_barrier();
-/** The calling warp's exchange slots (write yours, then call warp_barrier()). */
+/**
+ * Exchange slots of the calling warp: write yours into warp_slots()[lane], call warp_barrier(),
+ * read anyone's from what it returns. Two banks alternate from one barrier to the next, so a lane
+ * that races ahead to the next exchange never overwrites a slot another lane still has to read.
+ */
 LaneSlot* warp_slots();
+/** Waits for every lane of the calling warp; returns the bank the lanes wrote before it. */
+LaneSlot* warp_barrier();
 /** Reports a kernel bug (stops the launch, which then fails with the message). */
 [[noreturn]] void kernel_error(const std::string& message);
 

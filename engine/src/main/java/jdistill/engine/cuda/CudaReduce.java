@@ -43,7 +43,7 @@ final class CudaReduce {
       long splits = splits(exec.multiprocessors(), rowsOut, n);
       Workspace ws = Workspace.of(temps, rowsOut, splits);
       if (inner == 1) {
-        exec.launch("reduce_rows_" + sfx, new Grid(Grid.clampX(Math.min(outer, Kernels.MAX_BLOCKS)), (int) splits, 1, Kernels.THREADS, 1, 1, 0),
+        exec.launch("reduce_rows_" + sfx, new Grid(Grid.clampX(Math.min(outer, Kernels.MAX_BLOCKS)), (int) splits, 1, rowThreads(n, splits), 1, 1, 0),
             new KernelArgs().i32(op.ordinal()).i64(outer).i64(n).ptr(xc).ptr(o).i64(splits).ptr(ws.values).ptr(ws.indices));
       } else {
         long gx = Grid.ceilDiv(inner, 32);
@@ -54,6 +54,15 @@ final class CudaReduce {
       ws.finish(exec, op, sfx, rowsOut, splits, o);
       if (o != out) CudaPointwise.copy(exec, o, out);
     }
+  }
+
+  /**
+   * Threads of a reduce_rows block: enough 32-lane warps to cover one row slice, at most
+   * {@link Kernels#THREADS}, so that short rows do not leave most of a block idle.
+   */
+  static int rowThreads(long n, long splits) {
+    long slice = Grid.ceilDiv(n, splits);
+    return (int) Math.min(Kernels.THREADS, Math.max(32, Grid.ceilDiv(slice, 32) * 32));
   }
 
   /** Slices of n: 1, unless there are fewer results than 2 per SM and n is long (ABI.md's rule). */

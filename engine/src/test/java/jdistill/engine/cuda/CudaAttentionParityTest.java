@@ -33,6 +33,12 @@ class CudaAttentionParityTest {
   private static final double F32_RTOL = 1e-4;
   /** BF16: P and dS rounded to bf16 on the tensor cores (as FlashAttention-2), outputs rounded. */
   private static final double BF16_RTOL = 3e-2;
+  /**
+   * BF16 gradients: a causal key seen by many queries sums P·dO terms of magnitude ~1 into a small
+   * result, so the bf16 rounding of P (2^-9 relative) shows at a few percent of the tensor's scale
+   * on the worst element (median error 1e-3, 99th percentile 5e-3 of that scale).
+   */
+  private static final double BF16_GRAD_RTOL = 5e-2;
 
   private Backend gpu;
   private Scope scope;
@@ -104,9 +110,10 @@ class CudaAttentionParityTest {
     Tensor refDv = cpuEmpty(DType.F32, b, h, sk, dim);
     CPU.attentionBackward(f32(q), f32(k), f32(v), m, causal, scale, out.to(jdistill.engine.Device.CPU).to(DType.F32),
         lse.to(jdistill.engine.Device.CPU), f32(dOut), refDq, refDk, refDv);
-    assertClose(what + " dq", refDq, dq, rtol(d));
-    assertClose(what + " dk", refDk, dk, rtol(d));
-    assertClose(what + " dv", refDv, dv, rtol(d));
+    double gradTol = d == DType.BF16 ? BF16_GRAD_RTOL : F32_RTOL;
+    assertClose(what + " dq", refDq, dq, gradTol);
+    assertClose(what + " dk", refDk, dk, gradTol);
+    assertClose(what + " dv", refDv, dv, gradTol);
   }
 
   @Test
@@ -131,7 +138,7 @@ class CudaAttentionParityTest {
       assertEquals(d, out.dtype());
       assertClose(d + " fused output", refOut, out, rtol(d));
       String[] names = {"dq", "dk", "dv"};
-      for (int i = 0; i < 3; i++) assertClose(d + " fused " + names[i], ref[i].grad(), dev[i].grad(), d == DType.BF16 ? 5e-2 : F32_RTOL);
+      for (int i = 0; i < 3; i++) assertClose(d + " fused " + names[i], ref[i].grad(), dev[i].grad(), d == DType.BF16 ? BF16_GRAD_RTOL : F32_RTOL);
     }
   }
 

@@ -93,6 +93,15 @@ final class Gpu {
     return cpu.to(DType.F32);
   }
 
+  /**
+   * The float64 CPU reference inputs of a CPU tensor: references of ops whose outputs cancel
+   * (softmax backward, loss gradients) are computed in float64, so that the comparison measures
+   * the device's rounding alone rather than the sum of two float32 roundings.
+   */
+  static Tensor f64(Tensor cpu) {
+    return cpu.to(DType.F64);
+  }
+
   /** A copy on the device under test (a separate copy in a dry run too). */
   static Tensor gpu(Tensor cpu) {
     return DRY_RUN ? cpu.copy() : cpu.to(CUDA);
@@ -112,13 +121,26 @@ final class Gpu {
 
   /** Asserts GPU {@code actual} matches CPU {@code expected} (any dtypes, same shape). */
   static void assertClose(String what, Tensor expected, Tensor actual, double rtol) {
+    assertClose(what, expected, actual, rtol, 0);
+  }
+
+  /**
+   * As {@link #assertClose(String, Tensor, Tensor, double)} with the tolerance's scale at least
+   * {@code floor}: for outputs that are exactly zero in exact arithmetic but computed from inputs
+   * of magnitude {@code floor} (a one-class cross-entropy).
+   */
+  static void assertClose(String what, Tensor expected, Tensor actual, double rtol, double floor) {
     if (!java.util.Arrays.equals(expected.shape(), actual.shape())) {
       fail(what + ": shape " + java.util.Arrays.toString(actual.shape()) + ", expected " + java.util.Arrays.toString(expected.shape()));
     }
-    assertClose(what, expected.toDoubleArray(), actual.toDoubleArray(), rtol);
+    assertClose(what, expected.toDoubleArray(), actual.toDoubleArray(), rtol, floor);
   }
 
   static void assertClose(String what, double[] e, double[] a, double rtol) {
+    assertClose(what, e, a, rtol, 0);
+  }
+
+  static void assertClose(String what, double[] e, double[] a, double rtol, double floor) {
     if (e.length != a.length) fail(what + ": " + a.length + " elements, expected " + e.length);
     double scale = 0;
     int finite = 0;
@@ -128,7 +150,7 @@ final class Gpu {
         finite++;
       }
     }
-    scale = finite == 0 ? 0 : scale / finite;
+    scale = Math.max(finite == 0 ? 0 : scale / finite, floor);
     int worst = -1;
     double worstRatio = 0;
     int bad = 0;
