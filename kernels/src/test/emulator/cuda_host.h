@@ -116,17 +116,31 @@ inline unsigned smem_u32(const void* p) {
   return static_cast<unsigned>(c - dynamic_shared_base);
 }
 
-// cp.async.cg 16 bytes: copies src_bytes (0..16) and zero-fills the rest; both ends 16-byte aligned.
+// cp.async.cg 16 bytes: src_bytes (0..16) copied, the rest zero-filled, both ends 16-byte aligned.
+// The copy lands only when the thread waits for its group (cp.async.wait_group), so a pipeline
+// that reads a stage before waiting for it reads the NaN bytes shared memory starts with.
 inline void cp_async16(unsigned dst, const void* src, int src_bytes) {
   if (dst % 16 != 0) kernel_error("cp.async: shared destination not 16-byte aligned");
   if (src_bytes < 0 || src_bytes > 16) kernel_error("cp.async: src-size outside 0..16");
   if (reinterpret_cast<uintptr_t>(src) % 16 != 0) kernel_error("cp.async: global source not 16-byte aligned");
-  unsigned char* d = shared_at(dst, 16, "cp.async");
-  std::memcpy(d, src, src_bytes);
-  std::memset(d + src_bytes, 0, 16 - src_bytes);
+  current->copies.push_back(PendingCopy{shared_at(dst, 16, "cp.async"), src, src_bytes, current->committed_groups});
 }
-inline void cp_async_commit() {}
-template <int N> inline void cp_async_wait() {}  // the copies above completed when issued
+inline void cp_async_commit() { current->committed_groups++; }
+// cp.async.wait_group N: every committed group but the N most recent has landed.
+template <int N> inline void cp_async_wait() {
+  std::vector<PendingCopy>& copies = current->copies;
+  const unsigned committed = current->committed_groups;
+  size_t kept = 0;
+  for (const PendingCopy& c : copies) {
+    if (c.group + N < committed) {
+      std::memcpy(c.dst, c.src, c.bytes);
+      std::memset(c.dst + c.bytes, 0, 16 - c.bytes);
+    } else {
+      copies[kept++] = c;
+    }
+  }
+  copies.resize(kept);
+}
 
 // ldmatrix.m8n8.x4(.trans).b16: lanes 8i..8i+7 give the row addresses of matrix i.
 inline void ldmatrix(unsigned addr, bool trans, unsigned* r) {

@@ -171,13 +171,20 @@ std::string run_grid(const char* name, void (*kernel)(void**), void** params, di
           f.thread.lane = static_cast<int>(i % 32);
           f.thread.warp = static_cast<int>(i / 32);
           f.thread.exchanges = 0;
+          f.thread.copies.clear();
+          f.thread.committed_groups = 0;
           f.sp = fresh_stack(i);
           f.state = State::kRunnable;
         }
         while (true) {
           // Each warp in turn runs until every lane waits at __syncthreads or has exited; its
-          // warp-synchronous operations release as soon as all 32 lanes reach them.
-          for (size_t w = 0; w < warps; ++w) {
+          // warp-synchronous operations release as soon as all 32 lanes reach them. Odd blocks
+          // take the warps last to first, so that a read of another warp's shared-memory writes
+          // (or landed cp.async copies) with no barrier in between meets unwritten NaN bytes
+          // whichever warp is the reader.
+          const bool reverse = (bx + by + bz) % 2 == 1;
+          for (size_t step = 0; step < warps; ++step) {
+            const size_t w = reverse ? warps - 1 - step : step;
             const size_t lo = w * 32, hi = std::min(n, lo + 32);
             while (true) {
               for (size_t i = lo; i < hi; ++i) {

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <vector_types.h>
 
@@ -19,11 +20,21 @@ struct LaneSlot {
   alignas(16) unsigned char bytes[64];
 };
 
+/** A cp.async the thread issued and has not yet waited for: it lands at cp.async.wait_group. */
+struct PendingCopy {
+  unsigned char* dst;
+  const void* src;
+  int bytes;         // copied; the rest of the 16 is zero-filled
+  unsigned group;    // the commit group it belongs to
+};
+
 struct ThreadState {
   uint3 idx;      // threadIdx
   int linear;     // x + y*Dx + z*Dx*Dy
   int lane, warp;
   unsigned exchanges;  // warp barriers passed: selects the bank of exchange slots
+  std::vector<PendingCopy> copies;
+  unsigned committed_groups;
 };
 
 /** The thread now running (valid only inside a kernel launch). */
