@@ -176,6 +176,8 @@ public final class CudaBackend implements Backend, CudaExec {
       Driver.check(cuStreamSynchronize(ctx.compute), "kernel " + name + " " + g + " with " + args + " (synchronised after launch, jdistill.cuda.sync=true)");
       checkErrorFlag();
     }
+    // the tensors' storages stay reachable (not returned to the allocator) until the launch is queued
+    java.lang.ref.Reference.reachabilityFence(args);
   }
 
   @Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import jdistill.engine.Tensor;
+import jdistill.engine.backend.Storage;
 
 /**
  * The parameters of one kernel launch, in order, each with its C type: 32-bit int, 64-bit integer
@@ -44,6 +45,11 @@ public final class KernelArgs {
   public static final int ATTN_STRIDES = 24;
 
   private final List<Arg> args = new ArrayList<>();
+  /**
+   * The storages behind the tensor pointers: once an address is taken, the tensor may be otherwise
+   * unreachable, and its storage's cleaner must not return the block before the launch is queued.
+   */
+  private final List<Storage> referenced = new ArrayList<>();
 
   /** An empty parameter list. */
   public KernelArgs() {}
@@ -81,12 +87,13 @@ public final class KernelArgs {
 
   /** The address of {@code t}'s first element (its storage address plus its offset). */
   public KernelArgs ptr(Tensor t) {
+    referenced.add(t.storage());
     return ptr(CudaStorage.addressOf(t));
   }
 
   /** Like {@link #ptr(Tensor)}, or a null pointer when {@code t} is null. */
   public KernelArgs ptrOrNull(Tensor t) {
-    return ptr(t == null ? 0L : CudaStorage.addressOf(t));
+    return t == null ? ptr(0L) : ptr(t);
   }
 
   /** A {@code Dims8}: up to 8 values, the rest zero. */

@@ -134,6 +134,10 @@ class CudaReduceMatmulParityTest {
       // attention scores from a [B, T, H, D] buffer: q [B,H,T,D] @ k^T [B,H,D,T]
       Tensor qkv = randn(3, d, 2, 19, 4, 24);
       checkMatmul("attention scores " + d, qkv, qkv, t -> t.permute(0, 2, 1, 3), t -> t.permute(0, 2, 3, 1), false, tol);
+      // a linear layer: [B, T, K] activations @ W^T, W [N, K] shared by the batch
+      Tensor x = randn(8, d, 2, 10, 64);
+      Tensor lw = randn(9, d, 64, 64);
+      checkMatmul("linear x @ W^T " + d, x, lw, t -> t, t -> t.mT().expand(2, 64, 64), false, tol);
       // three batch levels that do not merge (the host loops over the outermost)
       Tensor big = randn(4, d, 3, 2, 5, 9, 8);
       Tensor rhs = randn(5, d, 3, 2, 5, 8, 6);
