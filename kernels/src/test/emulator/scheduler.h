@@ -1,9 +1,9 @@
 // The host emulator's thread model: every CUDA thread of a block is a fiber on the calling host
 // thread; the blocks of a grid run one after another. A fiber runs until it reaches a barrier
 // (__syncthreads, or a warp-synchronous operation such as a shuffle, ldmatrix or mma) and then
-// yields; a barrier releases when every live thread it concerns has arrived. Anything else (a
-// warp-synchronous operation that part of a warp never reaches, a __syncthreads some threads
-// skip) is reported as a launch failure naming the kernel, block and threads.
+// yields; a barrier releases when every live thread it concerns has arrived (threads that have
+// exited do not hold up a __syncthreads). A warp-synchronous operation that part of a warp never
+// reaches is reported as a launch failure naming the kernel, block and warp.
 #pragma once
 
 #include <cstddef>
