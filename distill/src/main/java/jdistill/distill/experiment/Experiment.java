@@ -106,15 +106,14 @@ public final class Experiment {
     List<StagePlan> plans = planner.plan(stages, layout);
     LabelVocabulary labels = plans.get(0).data().labels;
     int numLabels = planner.numLabels(plans, labels);
-    Device device = device();
     for (StagePlan p : plans) {
       if (p.teacher().module == null) {
         p.teacher().load(task, numLabels, source);
-        p.teacher().module.to(device);
+        place(p.teacher(), task);
       }
     }
     TeacherSlot firstTeacher = plans.get(0).teacher();
-    Module student = buildStudent(firstTeacher, task, device);
+    Module student = buildStudent(firstTeacher, task);
     say(String.format(Locale.ROOT, "teacher: %s, %,d parameters%s", shape(firstTeacher.module), firstTeacher.module.numParameters(),
         firstTeacher.needsTraining ? " (to be fine-tuned on the task first)" : ""));
     say(String.format(Locale.ROOT, "student: %s, %,d parameters", shape(student), student.numParameters()));
@@ -129,10 +128,10 @@ public final class Experiment {
     for (StagePlan p : plans) {
       if (!p.teacher().needsTraining) continue;
       if (!TaskTeacherTraining.run(p, layout, labels, options, source)) return stoppedResult(layout, List.of());
-      p.teacher().module.to(device);
+      place(p.teacher(), task);
       trainedTeacher = true;
     }
-    if (trainedTeacher) student = buildStudent(firstTeacher, task, device);
+    if (trainedTeacher) student = buildStudent(firstTeacher, task);
 
     List<ExperimentResult.StageOutcome> outcomes = new ArrayList<>();
     boolean trainedEarlier = false;
@@ -150,7 +149,7 @@ public final class Experiment {
         hasCheckpoint = false;
       }
       Rng rng = new Rng(CounterRng.bits(st.training().seed() ^ STAGE_STREAM, p.index()));
-      Module m = TaskModels.copy(current, rng).to(device);
+      Module m = place(TaskModels.copy(current, rng));
       DistillModel sm = TaskModels.adapt(m, task);
       long perEpoch = StageTraining.stepsPerEpoch(p.data().batchesPerEpoch(), st.optimizer().gradAccumulation());
       long total = StageTraining.totalSteps(st, p.data().batchesPerEpoch());
@@ -205,8 +204,11 @@ public final class Experiment {
       if (st.task().type() != type) {
         throw new ConfigException(source, at + "task.type", "every stage trains the same student for one task; the first stage's task is " + TaskModels.taskName(type));
       }
-      if (st.training().dtype() != TrainingConfig.DType.F32) {
-        throw new ConfigException(source, at + "training.dtype", "bf16 mixed precision is not available to experiments yet; use f32");
+      if (st.training().dtype() != config.training().dtype()) {
+        throw new ConfigException(source, at + "training.dtype", "every stage trains in the run's precision (" + config.training().dtype().name().toLowerCase(Locale.ROOT) + ")");
+      }
+      if (st.training().dtype() == TrainingConfig.DType.BF16 && st.training().device() != TrainingConfig.Device.CUDA) {
+        throw new ConfigException(source, at + "training.dtype", "bf16 mixed precision runs on device: cuda (the CPU backend computes in f32)");
       }
       if (st.training().device() != config.training().device()) {
         throw new ConfigException(source, at + "training.device", "every stage runs on the run's device (" + config.training().device().name().toLowerCase(Locale.ROOT) + ")");
@@ -244,10 +246,26 @@ public final class Experiment {
     return config.training().device() == TrainingConfig.Device.CUDA ? Device.cuda(0) : Device.CPU;
   }
 
-  private Module buildStudent(TeacherSlot teacher, TaskConfig task, Device device) {
+  private Module buildStudent(TeacherSlot teacher, TaskConfig task) {
     StudentConfig sc = config.student();
     Path folder = sc.path() == null ? null : new RunLayout(configDir, null, 1).resolve(sc.path());
-    return TaskModels.buildStudent(sc, teacher.module, task.type(), folder, new Rng(config.training().seed()), source).to(device);
+    return place(TaskModels.buildStudent(sc, teacher.module, task.type(), folder, new Rng(config.training().seed()), source));
+  }
+
+  /**
+   * Moves a model to the run's device and, for bf16 mixed precision, casts its parameters to BF16
+   * (the optimizer keeps F32 master weights; {@link TaskModels#adapt} hands F32 outputs to the losses).
+   */
+  private Module place(Module m) {
+    m.to(device());
+    if (config.training().dtype() == TrainingConfig.DType.BF16) m.to(jdistill.engine.DType.BF16);
+    return m;
+  }
+
+  /** {@link #place(Module)} for a teacher, and its distillation view adapted again. */
+  private void place(TeacherSlot teacher, TaskConfig task) {
+    place(teacher.module);
+    teacher.model = TaskModels.adapt(teacher.module, task);
   }
 
   private Evaluator evaluator(StagePlan p) {

@@ -11,6 +11,7 @@ import jdistill.distill.config.StudentConfig;
 import jdistill.distill.config.TaskConfig;
 import jdistill.distill.core.DistillModel;
 import jdistill.distill.core.DistillModels;
+import jdistill.distill.core.Float32Outputs;
 import jdistill.engine.Rng;
 import jdistill.engine.autograd.GradMode;
 import jdistill.engine.nn.Module;
@@ -173,6 +174,10 @@ final class TaskModels {
 
   /** The trainer's and the methods' view of {@code m} for {@code task}. */
   static DistillModel adapt(Module m, TaskConfig task) {
+    return Float32Outputs.of(adaptAsIs(m, task));
+  }
+
+  private static DistillModel adaptAsIs(Module m, TaskConfig task) {
     if (task.type() == TaskConfig.Type.SENTENCE_EMBEDDING) return new SentenceEncoder(encoderOf(m), task.pooling());
     return switch (m) {
       case Gpt2 g -> DistillModels.of(g);

@@ -230,6 +230,14 @@ class ExperimentTest {
   }
 
   @Test
+  void bf16OnTheCpuFailsBeforeTraining(@TempDir Path dir) throws Exception {
+    Path cfg = config(dir, "{from_teacher: {layers: [1]}}", 2, "");
+    RuntimeException e = assertThrows(RuntimeException.class, () -> Experiment.load(cfg, List.of("training.dtype=bf16"), quiet()).run());
+    assertTrue(e.getMessage().contains("training.dtype") && e.getMessage().contains("device: cuda"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("run/metrics.jsonl")));
+  }
+
+  @Test
   void layerOutOfRangeFailsBeforeTraining(@TempDir Path dir) throws Exception {
     var e = failsBeforeTraining(dir, config(dir, "{from_teacher: {layers: [0, 5]}}", 2, ""));
     assertTrue(e.getMessage().contains("student.from_teacher.layers.1") && e.getMessage().contains("out of range"), e.getMessage());

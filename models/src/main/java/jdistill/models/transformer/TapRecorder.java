@@ -48,6 +48,11 @@ public final class TapRecorder {
     return value;
   }
 
+  /** Replaces every recorded tensor by {@code convert} of it (a dtype cast for mixed precision). */
+  public void convertRecorded(java.util.function.UnaryOperator<Tensor> convert) {
+    recorded.replaceAll((request, value) -> convert.apply(value));
+  }
+
   /** The recorded tensor, or an error naming what was recorded. */
   public Tensor get(Tap tap, int layer) {
     Tensor t = recorded.get(new Request(tap, tap.perLayer() ? layer : 0));
