@@ -1,12 +1,15 @@
 package jdistill.distill.experiment;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import jdistill.distill.train.MetricsHistory;
 import jdistill.engine.cuda.CudaBackend;
 import jdistill.models.bert.BertForSequenceClassification;
@@ -17,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An experiment on CUDA: in F32 its logged losses follow the same run on the CPU (1e-4); in BF16
+ * An experiment on CUDA (also resumed in BF16, to the same weights): in F32 its logged losses follow the same run on the CPU (1e-4); in BF16
  * mixed precision (BF16 teacher and student, F32 master weights, F32 losses) they differ from it,
  * but by less than 0.5%; evaluation and report run, and the exported student loads back.
  */
@@ -58,5 +61,25 @@ class ExperimentCudaTest {
       // and the BF16 run did compute in BF16
       assertTrue(bf16.get(i).loss() != f32.get(i).loss(), "BF16 loss at step " + cpu.get(i).step() + " equals the F32 one");
     }
+  }
+
+  /** A BF16 run interrupted and resumed ends with the weights of an uninterrupted one (BF16 weights and F32 master weights restored). */
+  @Test
+  void resumedBf16RunEndsWithTheWeightsOfAnUninterruptedOne(@TempDir Path dir) throws Exception {
+    String reason = CudaBackend.unavailableReason();
+    assumeTrue(reason == null, () -> "no usable CUDA device: " + reason);
+    String student = "{fresh: {layers: 1, hidden: 16, heads: 2}}";
+    List<String> bf16 = List.of("training.device=cuda", "training.dtype=bf16");
+    ExperimentResult whole = Experiment.load(ExperimentTest.config(dir.resolve("a"), student, 6, ""), bf16, ExperimentTest.quiet()).run();
+    Path b = ExperimentTest.config(dir.resolve("b"), student, 3, "");
+    Experiment.load(b, bf16, ExperimentTest.quiet()).run();
+    List<String> more = new ArrayList<>(bf16);
+    more.add("training.steps=6");
+    ExperimentResult resumed = Experiment.load(b, more, ExperimentTest.quiet().withResume(true)).run();
+    assertTrue(resumed.stages().get(0).resumedFrom() != null, "the second run resumed");
+    Map<String, float[]> x = Fixtures.tensors(whole.studentDir().resolve("model.safetensors"));
+    Map<String, float[]> y = Fixtures.tensors(resumed.studentDir().resolve("model.safetensors"));
+    assertEquals(x.keySet(), y.keySet());
+    for (String k : x.keySet()) assertArrayEquals(x.get(k), y.get(k), k);
   }
 }
