@@ -13,6 +13,7 @@ import jdistill.engine.backend.Backends;
 import jdistill.engine.cuda.CudaBackend;
 import jdistill.engine.cuda.GemmPrecision;
 import jdistill.engine.nn.Parameter;
+import jdistill.engine.testing.Closeness;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +45,7 @@ class DistillStepCudaParityTest {
     try (Scope scope = Scope.open()) {
       DistillStep onGpu = new DistillStep(config(CUDA, DType.F32), 5);
       DistillStep onCpu = new DistillStep(config(Device.CPU, DType.F32), 5);
-      assertClose("student logits", onCpu.student().forward(onCpu.ids()), onGpu.student().forward(onGpu.ids()), 1e-4);
+      Closeness.assertClose("student logits", onCpu.student().forward(onCpu.ids()), onGpu.student().forward(onGpu.ids()), 1e-4);
       Tensor gpuLoss = onGpu.loss();
       Tensor cpuLoss = onCpu.loss();
       assertEquals(cpuLoss.item(), gpuLoss.item(), 1e-5 * Math.abs(cpuLoss.item()), "loss");
@@ -56,9 +57,9 @@ class DistillStepCudaParityTest {
       assertTrue(cpuParams.size() > 10, "a GPT-2 has more than ten parameters: " + cpuParams.keySet());
       // attention key biases get gradients that are zero in exact arithmetic: judge every
       // gradient against the mean magnitude of all of them too
-      double floor = meanAbs(cpuParams.values().stream().map(Parameter::grad).toList());
+      double floor = Closeness.meanAbs(cpuParams.values().stream().map(Parameter::grad).toList());
       for (String name : cpuParams.keySet()) {
-        assertClose("gradient of " + name, cpuParams.get(name).grad(), gpuParams.get(name).grad(), 1e-3, floor);
+        Closeness.assertClose("gradient of " + name, cpuParams.get(name).grad(), gpuParams.get(name).grad(), 1e-3, floor);
       }
     } finally {
       gpu.setF32Gemm(GemmPrecision.TF32);
@@ -75,36 +76,5 @@ class DistillStepCudaParityTest {
       double got = onGpu.step();
       assertEquals(expected, got, 2e-2 * expected, "loss of step " + i);
     }
-  }
-
-  /** Element-wise |a - e| <= rtol * (|e| + mean |e|). */
-  private static void assertClose(String what, Tensor expected, Tensor actual, double rtol) {
-    assertClose(what, expected, actual, rtol, 0);
-  }
-
-  /** As above with the scale at least {@code floor}, for values that are zero in exact arithmetic. */
-  private static void assertClose(String what, Tensor expected, Tensor actual, double rtol, double floor) {
-    double[] e = expected.toDoubleArray();
-    double[] a = actual.toDoubleArray();
-    assertEquals(e.length, a.length, what + ": element count");
-    double scale = 0;
-    for (double v : e) scale += Math.abs(v);
-    scale = Math.max(scale / Math.max(1, e.length), floor);
-    for (int i = 0; i < e.length; i++) {
-      double tol = rtol * (Math.abs(e[i]) + scale);
-      if (!(Math.abs(a[i] - e[i]) <= tol)) {
-        throw new AssertionError(what + ": element " + i + " is " + a[i] + ", expected " + e[i] + " (tolerance " + tol + ")");
-      }
-    }
-  }
-
-  private static double meanAbs(java.util.List<Tensor> tensors) {
-    double sum = 0;
-    long n = 0;
-    for (Tensor t : tensors) {
-      for (double v : t.toDoubleArray()) sum += Math.abs(v);
-      n += t.numel();
-    }
-    return sum / Math.max(1, n);
   }
 }

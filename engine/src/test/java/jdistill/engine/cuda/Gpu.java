@@ -1,9 +1,7 @@
 package jdistill.engine.cuda;
 
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.util.Locale;
 import jdistill.engine.DType;
 import jdistill.engine.Device;
 import jdistill.engine.Rng;
@@ -12,6 +10,7 @@ import jdistill.engine.Tensor;
 import jdistill.engine.backend.Backend;
 import jdistill.engine.backend.Backends;
 import jdistill.engine.cpu.CpuBackend;
+import jdistill.engine.testing.Closeness;
 
 /**
  * Helpers of the GPU parity tests: the CUDA backend (or a skip when there is none), random CPU
@@ -21,9 +20,7 @@ import jdistill.engine.cpu.CpuBackend;
  * <p>With {@code -Djdistill.test.gpuDryRun=true} the "device" is the CPU itself: the parity tests
  * then compare the CPU with itself, which checks the tests' own logic on a machine without a GPU.
  *
- * <p>Tolerance: element i passes when {@code |actual - expected| <= rtol * (|expected| + mean|expected|)}:
- * relative, with a floor at the tensor's own scale so that values near zero produced by
- * cancellation (sums, normalised rows) are judged against the magnitude of the data.
+ * <p>Tolerance: {@link Closeness} (relative, with a floor at the tensor's own scale).
  */
 final class Gpu {
 
@@ -121,7 +118,7 @@ final class Gpu {
 
   /** Asserts GPU {@code actual} matches CPU {@code expected} (any dtypes, same shape). */
   static void assertClose(String what, Tensor expected, Tensor actual, double rtol) {
-    assertClose(what, expected, actual, rtol, 0);
+    Closeness.assertClose(what, expected, actual, rtol);
   }
 
   /**
@@ -130,55 +127,11 @@ final class Gpu {
    * of magnitude {@code floor} (a one-class cross-entropy).
    */
   static void assertClose(String what, Tensor expected, Tensor actual, double rtol, double floor) {
-    if (!java.util.Arrays.equals(expected.shape(), actual.shape())) {
-      fail(what + ": shape " + java.util.Arrays.toString(actual.shape()) + ", expected " + java.util.Arrays.toString(expected.shape()));
-    }
-    assertClose(what, expected.toDoubleArray(), actual.toDoubleArray(), rtol, floor);
+    Closeness.assertClose(what, expected, actual, rtol, floor);
   }
 
   static void assertClose(String what, double[] e, double[] a, double rtol) {
-    assertClose(what, e, a, rtol, 0);
-  }
-
-  static void assertClose(String what, double[] e, double[] a, double rtol, double floor) {
-    if (e.length != a.length) fail(what + ": " + a.length + " elements, expected " + e.length);
-    double scale = 0;
-    int finite = 0;
-    for (double v : e) {
-      if (Double.isFinite(v)) {
-        scale += Math.abs(v);
-        finite++;
-      }
-    }
-    scale = Math.max(finite == 0 ? 0 : scale / finite, floor);
-    int worst = -1;
-    double worstRatio = 0;
-    int bad = 0;
-    for (int i = 0; i < e.length; i++) {
-      boolean ok;
-      double ratio = 0;
-      if (Double.isNaN(e[i]) || Double.isInfinite(e[i])) {
-        ok = Double.compare(e[i], a[i]) == 0;
-        ratio = ok ? 0 : Double.POSITIVE_INFINITY;
-      } else if (!Double.isFinite(a[i])) {
-        ok = false;
-        ratio = Double.POSITIVE_INFINITY;
-      } else {
-        double tol = rtol * (Math.abs(e[i]) + scale);
-        double err = Math.abs(a[i] - e[i]);
-        ok = err <= tol || err == 0;
-        ratio = tol == 0 ? (err == 0 ? 0 : Double.POSITIVE_INFINITY) : err / tol;
-      }
-      if (!ok) bad++;
-      if (ratio > worstRatio || worst < 0) {
-        worstRatio = ratio;
-        worst = i;
-      }
-    }
-    if (bad > 0) {
-      fail(String.format(Locale.ROOT, "%s: %d of %d elements off (rtol %.1e, scale %.3e); worst at %d: expected %s, got %s", what, bad, e.length,
-          rtol, scale, worst, e[worst], a[worst]));
-    }
+    Closeness.assertClose(what, e, a, rtol, 0);
   }
 
   /** Asserts exact equality (indices, masks, copies). */

@@ -17,6 +17,7 @@ import jdistill.engine.nn.Parameter;
 import jdistill.models.transformer.Activation;
 import jdistill.models.transformer.TapRecorder;
 import jdistill.models.transformer.TransformerConfig;
+import jdistill.engine.testing.Closeness;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +56,7 @@ class BertCudaParityTest {
     try (Scope scope = Scope.open()) {
       Tensor cpuLogits = onCpu.forward(idt, mt, tt, TapRecorder.none()).logits();
       Tensor gpuLogits = onGpu.forward(idt.to(cuda), mt.to(cuda), tt.to(cuda), TapRecorder.none()).logits();
-      assertClose("logits", cpuLogits, gpuLogits, 1e-4);
+      Closeness.assertClose("logits", cpuLogits, gpuLogits, 1e-4);
       Tensor cpuLoss = F.crossEntropy(cpuLogits, labels);
       Tensor gpuLoss = F.crossEntropy(gpuLogits, labels.to(cuda));
       assertEquals(cpuLoss.item(), gpuLoss.item(), 1e-5 * Math.abs(cpuLoss.item()), "loss");
@@ -66,43 +67,12 @@ class BertCudaParityTest {
       assertEquals(expected.keySet(), actual.keySet());
       // the attention key bias gets a gradient that is zero in exact arithmetic (softmax ignores a
       // per-query constant): judge every gradient against the mean magnitude of all of them too
-      double floor = meanAbs(expected.values().stream().map(Parameter::grad).toList());
+      double floor = Closeness.meanAbs(expected.values().stream().map(Parameter::grad).toList());
       for (String name : expected.keySet()) {
-        assertClose("gradient of " + name, expected.get(name).grad(), actual.get(name).grad(), 1e-3, floor);
+        Closeness.assertClose("gradient of " + name, expected.get(name).grad(), actual.get(name).grad(), 1e-3, floor);
       }
     } finally {
       gpu.setF32Gemm(GemmPrecision.TF32);
     }
-  }
-
-  /** Element-wise |a - e| <= rtol * (|e| + mean |e|). */
-  private static void assertClose(String what, Tensor expected, Tensor actual, double rtol) {
-    assertClose(what, expected, actual, rtol, 0);
-  }
-
-  /** As above with the scale at least {@code floor}, for values that are zero in exact arithmetic. */
-  private static void assertClose(String what, Tensor expected, Tensor actual, double rtol, double floor) {
-    double[] e = expected.toDoubleArray();
-    double[] a = actual.toDoubleArray();
-    assertEquals(e.length, a.length, what + ": element count");
-    double scale = 0;
-    for (double v : e) scale += Math.abs(v);
-    scale = Math.max(scale / Math.max(1, e.length), floor);
-    for (int i = 0; i < e.length; i++) {
-      double tol = rtol * (Math.abs(e[i]) + scale);
-      if (!(Math.abs(a[i] - e[i]) <= tol)) {
-        throw new AssertionError(what + ": element " + i + " is " + a[i] + ", expected " + e[i] + " (tolerance " + tol + ")");
-      }
-    }
-  }
-
-  private static double meanAbs(java.util.List<Tensor> tensors) {
-    double sum = 0;
-    long n = 0;
-    for (Tensor t : tensors) {
-      for (double v : t.toDoubleArray()) sum += Math.abs(v);
-      n += t.numel();
-    }
-    return sum / Math.max(1, n);
   }
 }
